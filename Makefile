@@ -1,0 +1,66 @@
+# The two commands of the README: `make demo` and `make test`. Everything else is a step of theirs.
+# Each step leaves a stamp in .make/ and is redone only when its inputs change, so a second
+# `make demo` goes straight to serving.
+
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+MANAGE := $(PY) manage.py
+STAMPS := .make
+PORT ?= 8000
+LOCALES := $(wildcard portal/locale/*/LC_MESSAGES/django.po)
+
+.PHONY: demo test lint format install assets messages serve db bench clean help
+
+help:
+	@echo "make demo   install, migrate, build every portal in sites/, load demo content, serve on :$(PORT)"
+	@echo "make test   install and run the whole test suite"
+	@echo "make lint   ruff, and makemigrations --check"
+
+demo: install assets messages db serve
+
+test: install assets messages
+	$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(MANAGE) makemigrations --check --dry-run
+
+format: install
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+install: $(STAMPS)/venv
+$(STAMPS)/venv: pyproject.toml requirements.lock
+	@mkdir -p $(STAMPS)
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -c requirements.lock -e '.[dev]'
+	@touch $@
+
+assets: $(STAMPS)/assets
+$(STAMPS)/assets: package.json package-lock.json
+	@mkdir -p $(STAMPS)
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+messages: $(STAMPS)/messages
+$(STAMPS)/messages: $(LOCALES) $(STAMPS)/venv
+	$(MANAGE) compilemessages --ignore=.venv --ignore=node_modules -v0
+	@touch $@
+
+db: $(STAMPS)/venv
+	$(MANAGE) migrate --no-input -v1
+	$(MANAGE) portal build
+	$(MANAGE) demo
+
+serve:
+	@echo "Serving every portal on port $(PORT): http://sondrio.localhost:$(PORT)/ (list: http://localhost:$(PORT)/)"
+	$(MANAGE) runserver 127.0.0.1:$(PORT)
+
+bench: install assets messages
+	bench/run.sh
+
+clean:
+	rm -rf $(STAMPS) $(VENV) node_modules static_collected db.sqlite3

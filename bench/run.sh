@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Throughput of a portal's home page and uncached catalogue list: gunicorn (2 workers) on
+# loopback, wrk as the client. Builds its own database (bench/results/bench.sqlite3) with
+# the demo portals plus, with SERVICES=N, N services offered in Sondrio (24 per page anyway).
+#   bench/run.sh                 # the demo data
+#   SERVICES=200 bench/run.sh    # a larger catalogue
+set -euo pipefail
+cd "$(dirname "$0")/.."
+PORT=${PORT:-8765}
+DURATION=${DURATION:-10s}
+mkdir -p bench/results
+export DJANGO_SETTINGS_MODULE=portal.settings.bench
+export DATABASE_URL="sqlite:///$PWD/bench/results/bench.sqlite3"
+
+command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }
+
+if [ ! -f bench/results/bench.sqlite3 ]; then
+  .venv/bin/python manage.py migrate -v0
+fi
+.venv/bin/python manage.py portal build -v0
+.venv/bin/python manage.py demo >/dev/null
+[ -n "${SERVICES:-}" ] && .venv/bin/python bench/scale.py sondrio "$SERVICES"
+.venv/bin/python manage.py collectstatic --no-input -v0
+
+.venv/bin/gunicorn portal.wsgi:application --workers 2 --bind 127.0.0.1:$PORT \
+  --env DJANGO_SETTINGS_MODULE=$DJANGO_SETTINGS_MODULE --log-level warning &
+server=$!
+trap 'kill $server 2>/dev/null' EXIT
+for _ in $(seq 50); do curl -sf -o /dev/null -H 'Host: sondrio.localhost' "http://127.0.0.1:$PORT/" && break; sleep 0.2; done
+
+for path in / /shop/catalogue/; do
+  echo "== sondrio.localhost$path"
+  wrk -t2 -c8 -d"$DURATION" -H 'Host: sondrio.localhost' "http://127.0.0.1:$PORT$path" | tee "bench/results/wrk$(echo "$path" | tr / _).txt" | grep -E "Requests/sec|Latency|Non-2xx"
+done

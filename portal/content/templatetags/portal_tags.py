@@ -1,0 +1,297 @@
+"""Template tags of the portal's themes: menus, language links, breadcrumbs, colours.
+
+Every tag reads the request's territory (``request.territory``) and nothing else. The pages
+the menus and the language switcher need are fetched once per request and cached on the
+request, so a page costs the same number of queries however many pages the portal has.
+"""
+
+import html
+from dataclasses import dataclass
+
+from django import template
+from django.contrib.contenttypes.models import ContentType
+from django.http import HttpRequest
+from django.urls import translate_url
+from django.utils.html import strip_tags
+from django.utils.translation import get_language, get_language_info
+from wagtail.models import Page
+
+from portal.content.models import ServiceIndexPage
+
+register = template.Library()
+
+# Oscar's public URL namespaces: on these views the "Services" menu item is the active one.
+SHOP_NAMESPACES = frozenset({"catalogue", "basket", "checkout", "search", "customer", "wishlists"})
+
+# Icons of the Bootstrap Italia sprite shown on service cards, by category slug.
+CATEGORY_ICONS = {
+    "educazione": "it-pencil",
+    "famiglia-e-genitorialita": "it-user",
+    "anziani-e-domiciliarita": "it-map-marker-circle",
+    "salute-e-benessere": "it-plus-circle",
+    "disabilita": "it-hearing",
+    "casa-e-servizi-pratici": "it-tool",
+    "cultura-e-tempo-libero": "it-bookmark",
+    "inclusione": "it-comment",
+}
+DEFAULT_ICON = "it-check-circle"
+
+
+@dataclass(frozen=True)
+class MenuLink:
+    title: str
+    url: str
+    current: bool  # the page being shown: aria-current="page"
+    active: bool  # the page being shown or one of its ancestors (or the shop, for services)
+
+
+@dataclass(frozen=True)
+class LanguageLink:
+    code: str
+    name: str  # the language's name in that language ("Deutsch")
+    url: str
+    current: bool
+
+
+@dataclass(frozen=True)
+class Menus:
+    home: Page | None
+    main: list[Page]
+    footer: list[Page]
+
+
+def _language_matches(language_code: str, wanted: str | None) -> bool:
+    if not wanted:
+        return False
+    return (
+        language_code.lower() == wanted.lower()
+        or language_code.split("-")[0] == wanted.split("-")[0]
+    )
+
+
+def _homes(request: HttpRequest) -> dict[str, Page]:
+    """The territory's live home pages by language code: one query, cached on the request."""
+    cached = getattr(request, "_portal_homes", None)
+    if cached is not None:
+        return cached
+    homes: dict[str, Page] = {}
+    territory = getattr(request, "territory", None)
+    if territory is not None:
+        root = Page.objects.filter(pk=territory.site.root_page_id).values("translation_key")
+        for home in Page.objects.live().filter(translation_key__in=root).select_related("locale"):
+            homes[home.locale.language_code] = home
+    request._portal_homes = homes
+    return homes
+
+
+def current_home(request: HttpRequest) -> Page | None:
+    """The home page in the active language, or the territory's default-language home."""
+    homes = _homes(request)
+    language = get_language()
+    for code, home in homes.items():
+        if _language_matches(code, language):
+            return home
+    territory = getattr(request, "territory", None)
+    if territory is not None:
+        return next((h for h in homes.values() if h.pk == territory.site.root_page_id), None)
+    return None
+
+
+def _menus(request: HttpRequest) -> Menus:
+    """Main menu and footer links: the live children of the current home, fetched once."""
+    cached = getattr(request, "_portal_menus", None)
+    if cached is not None and cached.home is current_home(request):
+        return cached
+    home = current_home(request)
+    main: list[Page] = []
+    footer: list[Page] = []
+    if home is not None:
+        for child in home.get_children().live().select_related("locale"):
+            (main if child.show_in_menus else footer).append(child)
+    menus = Menus(home=home, main=main, footer=footer)
+    request._portal_menus = menus
+    return menus
+
+
+def _is_shop_view(request: HttpRequest) -> bool:
+    match = getattr(request, "resolver_match", None)
+    return bool(match and SHOP_NAMESPACES.intersection(match.namespaces))
+
+
+def _links(context, pages: list[Page]) -> list[MenuLink]:
+    request = context["request"]
+    shown = context.get("page")
+    shown_path = getattr(shown, "url_path", None) if isinstance(shown, Page) else None
+    in_shop = shown_path is None and _is_shop_view(request)
+    services_type = None
+    if in_shop:
+        services_type = ContentType.objects.get_for_model(ServiceIndexPage).pk  # cached
+    links = []
+    for item in pages:
+        current = shown_path == item.url_path
+        active = current or bool(shown_path and shown_path.startswith(item.url_path))
+        if in_shop and item.content_type_id == services_type:
+            active = True
+        links.append(MenuLink(item.title, item.get_url(request), current, active))
+    return links
+
+
+@register.simple_tag(takes_context=True)
+def menu_links(context) -> list[MenuLink]:
+    """``{% menu_links as links %}``: the main menu, for themes that lay it out themselves."""
+    request = context.get("request")
+    if request is None:
+        return []
+    return _links(context, _menus(request).main)
+
+
+@register.simple_tag(takes_context=True)
+def footer_links(context) -> list[MenuLink]:
+    """``{% footer_links as links %}``: privacy policy, accessibility statement and the like."""
+    request = context.get("request")
+    if request is None:
+        return []
+    return _links(context, _menus(request).footer)
+
+
+@register.inclusion_tag("partials/main_menu.html", takes_context=True)
+def main_menu(context) -> dict:
+    """``{% main_menu %}``: the main menu, rendered by the theme's partials/main_menu.html."""
+    return {"links": menu_links(context), "request": context.get("request")}
+
+
+@register.inclusion_tag("partials/footer_menu.html", takes_context=True)
+def footer_menu(context) -> dict:
+    """``{% footer_menu %}``: footer links, rendered by the theme's partials/footer_menu.html."""
+    return {"links": footer_links(context), "request": context.get("request")}
+
+
+@register.simple_tag(takes_context=True)
+def home_url(context) -> str:
+    """The URL of the portal's home page in the active language ("/" if there is none)."""
+    request = context.get("request")
+    home = current_home(request) if request is not None else None
+    return (home.get_url(request) if home is not None else None) or "/"
+
+
+@register.simple_tag(takes_context=True)
+def language_links(context, page=None) -> list[LanguageLink]:
+    """``{% language_links page as links %}``: one link per language of the territory.
+
+    Each points to ``page``'s live translation in that language, or, if there is none, to
+    that language's home. Without a page (shop views) it points to the same view in that
+    language. One query for the translations, whatever the number of languages.
+    """
+    request = context.get("request")
+    territory = getattr(request, "territory", None)
+    if territory is None:
+        return []
+    translations: dict[str, Page] = {}
+    if isinstance(page, Page):
+        for translated in page.get_translations(inclusive=True).live().select_related("locale"):
+            translations[translated.locale.language_code] = translated
+    homes = _homes(request)
+    in_shop = not isinstance(page, Page) and _is_shop_view(request)
+    active = get_language()
+    links = []
+    for code in territory.languages:
+        target = translations.get(code)
+        if target is not None:
+            url = target.get_url(request)
+        elif in_shop:
+            url = translate_url(request.get_full_path(), code)
+        else:
+            home = homes.get(code)
+            url = home.get_url(request) if home is not None else None
+        if not url:
+            continue
+        try:
+            name = get_language_info(code)["name_local"]
+        except KeyError:
+            name = code
+        links.append(LanguageLink(code, name, url, _language_matches(code, active)))
+    return links
+
+
+@register.simple_tag(takes_context=True)
+def breadcrumb_pages(context, page=None) -> list[Page]:
+    """``{% breadcrumb_pages page as crumbs %}``: the live ancestors of ``page`` from its home.
+
+    Empty on a home page. One query.
+    """
+    if not isinstance(page, Page) or page.depth <= 2:
+        return []
+    return list(Page.objects.ancestor_of(page).filter(depth__gte=2).live().select_related("locale"))
+
+
+# Colours -----------------------------------------------------------------------------------
+
+
+def _relative_luminance(hex_colour: str) -> float:
+    value = hex_colour.lstrip("#")
+    channels = [int(value[i : i + 2], 16) / 255 for i in (0, 2, 4)]
+    linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def contrast_ratio(first: str, second: str) -> float:
+    """WCAG 2.1 contrast ratio of two ``#rrggbb`` colours (1 to 21)."""
+    lighter, darker = sorted(
+        (_relative_luminance(first), _relative_luminance(second)), reverse=True
+    )
+    return (lighter + 0.05) / (darker + 0.05)
+
+
+def _valid(colour) -> bool:
+    value = str(colour or "")
+    return (
+        len(value) == 7
+        and value.startswith("#")
+        and all(c in "0123456789abcdefABCDEF" for c in value[1:])
+    )
+
+
+DARK_TEXT = "#1b1b1b"
+LIGHT_TEXT = "#ffffff"
+
+
+@register.filter
+def on_colour(background) -> str:
+    """The text colour (white or near-black) with the better contrast on ``background``."""
+    if not _valid(background):
+        return LIGHT_TEXT
+    if contrast_ratio(background, LIGHT_TEXT) >= contrast_ratio(background, DARK_TEXT):
+        return LIGHT_TEXT
+    return DARK_TEXT
+
+
+@register.filter
+def readable_on_white(colour, minimum: float = 4.5) -> str:
+    """``colour``, darkened just enough to reach ``minimum`` contrast on white (for links)."""
+    if not _valid(colour):
+        return "#0059b3"
+    value = str(colour).lower()
+    red, green, blue = (int(value[i : i + 2], 16) for i in (1, 3, 5))
+    factor = 1.0
+    while contrast_ratio(value, LIGHT_TEXT) < float(minimum) and factor > 0:
+        factor -= 0.05
+        value = "#{:02x}{:02x}{:02x}".format(
+            *(max(0, round(c * factor)) for c in (red, green, blue))
+        )
+    return value
+
+
+@register.filter(is_safe=False)
+def plain_text(value) -> str:
+    """Rich text as plain text: tags stripped, entities decoded (autoescape re-escapes once)."""
+    return html.unescape(strip_tags(str(value or "")))
+
+
+@register.filter
+def service_icon(product) -> str:
+    """The sprite id of the icon for a service card, from its first (prefetched) category."""
+    categories = list(product.categories.all()) if hasattr(product, "categories") else []
+    for category in categories:
+        if category.slug in CATEGORY_ICONS:
+            return CATEGORY_ICONS[category.slug]
+    return DEFAULT_ICON

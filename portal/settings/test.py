@@ -1,0 +1,20 @@
+"""Tests: tiny on purpose. Fast hashing, local memory, no network."""
+
+import tempfile
+from pathlib import Path
+
+from .base import *  # noqa: F403
+
+DEBUG = False
+ALLOWED_HOSTS = ["*"]  # production host names of the specs are tested too
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+WAGTAILADMIN_BASE_URL = "http://testserver"
+
+# A file, not memory, so that pytest --reuse-db keeps the migrated database between runs.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / "test_db.sqlite3")}  # noqa: F405
+
+# Uploaded files of the tests go to a scratch folder, not the project's media/.
+MEDIA_ROOT = Path(tempfile.gettempdir()) / "portal-test-media"
+WHITENOISE_USE_FINDERS = True

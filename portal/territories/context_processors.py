@@ -1,0 +1,15 @@
+"""Puts the request's territory and its theme in every template's context."""
+
+from django.http import HttpRequest
+
+from .themes import palette_for, theme_chain
+
+
+def territory(request: HttpRequest) -> dict:
+    current = getattr(request, "territory", None)
+    chain = theme_chain(current.theme if current else None)
+    return {
+        "territory": current,
+        "theme": chain[0] if chain else None,
+        "palette": palette_for(current),
+    }

@@ -1,0 +1,30 @@
+"""``python manage.py demo``: demo content and demo users; prints the logins. Re-runnable."""
+
+from django.core.management.base import BaseCommand
+
+from portal.territories.demo import create_users, load_content
+from portal.territories.models import Territory
+from portal.territories.themes import palette_for
+
+
+class Command(BaseCommand):
+    help = "Load the demo content into every built portal and create the demo users."
+
+    def handle(self, *args, **options):
+        territories = list(Territory.objects.select_related("site__root_page", "collection"))
+        if not territories:
+            self.stderr.write("No portal is built yet: run `python manage.py portal build` first.")
+            return
+        for number, territory in enumerate(territories, start=1):
+            changed = load_content(territory, palette_for(territory))
+            self.stdout.write(
+                f"[{number}/{len(territories)}] {territory.slug}: {changed} page(s) filled"
+            )
+        logins = create_users()
+        self.stdout.write(
+            self.style.SUCCESS("\nDemo logins (admin: http://<portal>.localhost:8000/admin/):")
+        )
+        for login in logins:
+            self.stdout.write(
+                f"  {login.role:<34} {login.portal:<9} {login.email:<40} {login.password}"
+            )

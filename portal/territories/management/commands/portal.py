@@ -1,0 +1,112 @@
+"""``python manage.py portal check|build|list [SPEC…]``: the territory generator.
+
+Specs are named by path (``sites/lecco.toml``) or by slug (``lecco``); none means every spec
+in ``sites/``. Every spec is validated before anything is written: one broken spec and the
+command writes nothing and exits non-zero, naming file and key of each error.
+"""
+
+import time
+
+from django.core.management.base import BaseCommand, CommandError
+
+from portal.territories.generator import BuildError, build
+from portal.territories.models import Territory
+from portal.territories.spec import load_all, spec_paths
+
+
+class Command(BaseCommand):
+    help = "Check, build or list the territorial portals described in sites/*.toml."
+
+    def add_arguments(self, parser):
+        sub = parser.add_subparsers(dest="action", required=True)
+        check = sub.add_parser("check", help="Validate specs without writing anything.")
+        check.add_argument("specs", nargs="*")
+        build_parser = sub.add_parser("build", help="Create or update the portals of the specs.")
+        build_parser.add_argument("specs", nargs="*")
+        build_parser.add_argument(
+            "--dry-run", action="store_true", help="Print the plan; write nothing."
+        )
+        sub.add_parser("list", help="List the specs and the portals built from them.")
+
+    def handle(self, *args, action, **options):
+        if action == "list":
+            return self.list_portals()
+        specs = self.validated(options["specs"])
+        if action == "check":
+            names = ", ".join(spec.slug for spec in specs)
+            self.stdout.write(self.style.SUCCESS(f"{len(specs)} spec(s) valid: {names}"))
+            return
+        self.build(specs, dry_run=options["dry_run"])
+
+    def validated(self, names):
+        specs, errors = load_all(names)
+        if errors:
+            for error in errors:
+                self.stderr.write(str(error))
+            raise CommandError(f"{len(errors)} error(s) in the specs; nothing was written.")
+        if not specs:
+            looked = ", ".join(map(str, spec_paths(names))) or "sites/*.toml"
+            raise CommandError(f"No spec found (looked for {looked}).")
+        return specs
+
+    def build(self, specs, dry_run: bool) -> None:
+        verbose = self.verbosity >= 2 or dry_run
+        quiet = self.verbosity == 0
+        say = (lambda _msg: None) if quiet else self.stdout.write if verbose else self.progress
+        results = []
+        for number, spec in enumerate(specs, start=1):
+            started = time.monotonic()
+            if not quiet:
+                self.stdout.write(f"[{number}/{len(specs)}] {spec.slug}: {spec.name}")
+            try:
+                result = build(spec, say=say, dry_run=dry_run)
+            except BuildError as exc:
+                for error in exc.errors:
+                    self.stderr.write(str(error))
+                raise CommandError(
+                    f"{spec.slug} was not built; nothing of it was written."
+                ) from exc
+            elapsed = time.monotonic() - started
+            if not quiet:
+                self.stdout.write(f"    {result.summary} ({elapsed:.1f} s)")
+            results.append(result)
+        if dry_run:
+            self.stdout.write(self.style.WARNING("Dry run: the plan above was not written."))
+            return
+        if quiet:
+            return
+        self.stdout.write(self.style.SUCCESS("\nPortals:"))
+        for result in results:
+            self.stdout.write(f"  {result.territory.name:<28} {'  '.join(result.urls)}")
+        if results:
+            self.stdout.write(f"  admin: {results[0].urls[0]}admin/ (on any portal's host)")
+
+    def progress(self, message: str) -> None:
+        if message.startswith("  ["):
+            self.stdout.write(message)
+
+    @property
+    def verbosity(self) -> int:
+        return getattr(self, "_verbosity", 1)
+
+    def execute(self, *args, **options):
+        self._verbosity = options.get("verbosity", 1)
+        return super().execute(*args, **options)
+
+    def list_portals(self) -> None:
+        specs, errors = load_all()
+        built = {t.slug: t for t in Territory.objects.prefetch_related("stockrecords")}
+        row = "{:<12} {:<26} {:<8} {:<10} {:>8}  {}"
+        self.stdout.write(row.format("slug", "name", "theme", "languages", "services", "status"))
+        for spec in specs:
+            territory = built.pop(spec.slug, None)
+            services = len(territory.stockrecords.all()) if territory else 0
+            status = "built" if territory else "not built"
+            languages = ",".join(spec.languages)
+            self.stdout.write(
+                row.format(spec.slug, spec.name, spec.theme, languages, services, status)
+            )
+        for territory in built.values():
+            self.stdout.write(row.format(territory.slug, territory.name, "", "", "", "no spec"))
+        for error in errors:
+            self.stderr.write(str(error))

@@ -1,0 +1,51 @@
+"""Oscar's basket middleware, with baskets kept per territory.
+
+Anonymous baskets already differ per portal (the cookie belongs to the host); a signed-in
+citizen's basket is looked up by owner *and* territory, so it never follows them to another
+portal.
+"""
+
+from django.core.signing import BadSignature, Signer
+from oscar.apps.basket.middleware import BasketMiddleware as CoreBasketMiddleware
+from oscar.core.loading import get_model
+
+Basket = get_model("basket", "Basket")
+
+
+class BasketMiddleware(CoreBasketMiddleware):
+    def get_basket(self, request):
+        if request._basket_cache is not None:
+            return request._basket_cache
+        territory = getattr(request, "territory", None)
+        cookie_key = self.get_cookie_key(request)
+        cookie_basket = self.get_cookie_basket(cookie_key, request, Basket.open)
+
+        if request.user.is_authenticated:
+            basket = Basket.open.filter(owner=request.user, territory=territory).order_by(
+                "pk"
+            ).first() or Basket(owner=request.user, territory=territory)
+            if cookie_basket is not None:
+                if basket.pk is None:
+                    basket.save()
+                self.merge_baskets(basket, cookie_basket)
+                request.cookies_to_delete.append(cookie_key)
+            basket.owner = request.user
+        else:
+            basket = cookie_basket or Basket(territory=territory)
+
+        request._basket_cache = basket
+        return basket
+
+    def get_cookie_basket(self, cookie_key, request, manager):
+        if cookie_key not in request.COOKIES:
+            return None
+        try:
+            basket_id = Signer().unsign(request.COOKIES[cookie_key])
+        except BadSignature:
+            request.cookies_to_delete.append(cookie_key)
+            return None
+        territory = getattr(request, "territory", None)
+        basket = manager.filter(pk=basket_id, owner=None, territory=territory).first()
+        if basket is None:
+            request.cookies_to_delete.append(cookie_key)
+        return basket

@@ -1,0 +1,130 @@
+"""The shared catalogue of services (``fixtures/catalogue.toml``): read it, and load it into Oscar.
+
+Every territory offers services from this one catalogue, each at its own price. Loading is
+re-runnable: a product is created once, and its texts follow the fixture only until somebody
+edits them in the dashboard (see :mod:`portal.territories.seeding`).
+"""
+
+import tomllib
+from dataclasses import dataclass
+from decimal import Decimal
+from functools import cache
+from pathlib import Path
+
+from django.conf import settings
+from django.utils.html import escape
+from oscar.core.loading import get_model
+
+from portal.defaults import setting
+from portal.territories.seeding import Seeder
+
+AUDIENCES = ("children", "families", "elderly", "disability", "caregivers", "new_parents")
+DELIVERY_MODES = ("online", "home", "centre")
+SERVICE_CLASS = "servizio"
+
+
+@dataclass(frozen=True)
+class CategoryEntry:
+    slug: str
+    name: str
+    description: str
+
+
+@dataclass(frozen=True)
+class ServiceEntry:
+    slug: str
+    title: str
+    category: str
+    audience: tuple[str, ...]
+    delivery: tuple[str, ...]
+    duration_minutes: int
+    sessions: int
+    reference_price: Decimal
+    summary: str
+    description: str
+
+    @property
+    def description_html(self) -> str:
+        paragraphs = [p.strip() for p in self.description.strip().split("\n\n") if p.strip()]
+        return "".join(f"<p>{escape(' '.join(p.split()))}</p>" for p in paragraphs)
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    categories: dict[str, CategoryEntry]
+    services: dict[str, ServiceEntry]
+
+
+def catalogue_path() -> Path:
+    return Path(settings.BASE_DIR) / setting("PORTAL_CATALOGUE_FIXTURE")
+
+
+@cache
+def load_catalogue() -> Catalogue:
+    with catalogue_path().open("rb") as f:
+        data = tomllib.load(f)
+    categories = {
+        c["slug"]: CategoryEntry(c["slug"], c["name"], c.get("description", ""))
+        for c in data.get("categories", [])
+    }
+    services = {}
+    for s in data.get("services", []):
+        services[s["slug"]] = ServiceEntry(
+            slug=s["slug"],
+            title=s["title"],
+            category=s["category"],
+            audience=tuple(s.get("audience", ())),
+            delivery=tuple(s.get("delivery", ())),
+            duration_minutes=int(s.get("duration_minutes", 60)),
+            sessions=int(s.get("sessions", 1)),
+            reference_price=Decimal(str(s.get("reference_price", "0"))),
+            summary=s.get("summary", ""),
+            description=s.get("description", ""),
+        )
+    return Catalogue(categories=categories, services=services)
+
+
+def sync_catalogue(seeder: Seeder, refs: set[str] | None = None) -> None:
+    """Create the service product class, the categories and the products named in ``refs``."""
+    ProductClass = get_model("catalogue", "ProductClass")
+    Category = get_model("catalogue", "Category")
+    Product = get_model("catalogue", "Product")
+    ProductCategory = get_model("catalogue", "ProductCategory")
+
+    catalogue = load_catalogue()
+    product_class, created = ProductClass.objects.get_or_create(
+        slug=SERVICE_CLASS,
+        defaults={"name": "Servizio", "requires_shipping": False, "track_stock": False},
+    )
+    seeder.count("product class", created)
+
+    wanted = [s for s in catalogue.services.values() if refs is None or s.slug in refs]
+    category_slugs = {s.category for s in wanted}
+    categories = {c.slug: c for c in Category.objects.filter(slug__in=category_slugs)}
+    for slug in sorted(category_slugs):
+        entry = catalogue.categories[slug]
+        category = categories.get(slug)
+        if category is None:
+            category = Category.add_root(name=entry.name, slug=slug, description=entry.description)
+            categories[slug] = category
+            seeder.count("category", True)
+        seeder.seed_fields(
+            f"category:{slug}", category, {"name": entry.name, "description": entry.description}
+        )
+
+    products = {p.upc: p for p in Product.objects.filter(upc__in=[s.slug for s in wanted])}
+    for service in wanted:
+        product = products.get(service.slug)
+        created = product is None
+        if created:
+            product = Product(upc=service.slug, product_class=product_class, structure="standalone")
+        seeder.seed_fields(
+            f"product:{service.slug}",
+            product,
+            {"title": service.title, "description": service.description_html},
+            created=created,
+        )
+        products[service.slug] = product
+        if created:
+            ProductCategory.objects.create(product=product, category=categories[service.category])
+            seeder.count("service", True)

@@ -1,0 +1,216 @@
+"""`portal check` and `portal build` refuse broken specs: clear message, nothing written."""
+
+from pathlib import Path
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from portal.territories.spec import load_all, vat_number_is_valid
+
+VALID = """
+slug = "lecco"
+name = "LeccoWelfare"
+hosts = ["www.leccowelfare.it"]
+languages = ["it", "en"]
+
+[theme]
+name = "italia"
+primary_color = "#0b4f80"
+
+[contacts]
+email = "info@leccowelfare.it"
+
+[[cooperatives]]
+slug = "lario"
+legal_name = "Lario Cooperativa Sociale"
+vat_number = "01234567897"
+editors = ["redazione@lario.example"]
+uni_pdr_58_expires = 2027-06-30
+
+[[services]]
+ref = "tutoring-online"
+cooperative = "lario"
+price = "20.00"
+"""
+
+# (what is wrong, the text replaced, its replacement, the key path, a fragment of the message)
+BROKEN = [
+    (
+        "unknown top-level key",
+        'slug = "lecco"',
+        'slug = "lecco"\ncolour = "red"',
+        "colour",
+        "unknown key",
+    ),
+    (
+        "slug not matching the file",
+        'slug = "lecco"',
+        'slug = "como"',
+        "slug",
+        "must match the file name",
+    ),
+    ("bad slug", 'slug = "lecco"', 'slug = "Lecco!"', "slug", "lower-case"),
+    ("missing name", 'name = "LeccoWelfare"\n', "", "name", "is required"),
+    (
+        "invalid VAT number",
+        '"01234567897"',
+        '"01234567890"',
+        "cooperatives[0].vat_number",
+        "not a valid Italian VAT",
+    ),
+    (
+        "unknown service",
+        '"tutoring-online"',
+        '"flying-lessons"',
+        "services[0].ref",
+        "unknown service",
+    ),
+    (
+        "unknown cooperative",
+        'cooperative = "lario"',
+        'cooperative = "lago"',
+        "services[0].cooperative",
+        "unknown cooperative",
+    ),
+    ("unknown theme", 'name = "italia"', 'name = "disco"', "theme.name", "unknown theme"),
+    ("unsupported language", '["it", "en"]', '["it", "xx"]', "languages[1]", "not supported"),
+    (
+        "default language not Italian",
+        '["it", "en"]',
+        '["en", "it"]',
+        "languages[0]",
+        "default language",
+    ),
+    ("price as a float", 'price = "20.00"', "price = 20.5", "services[0].price", "as strings"),
+    ("negative price", 'price = "20.00"', 'price = "-1"', "services[0].price", "between"),
+    ("bad colour", '"#0b4f80"', '"blue"', "theme.primary_color", "not a colour"),
+    (
+        "bad editor e-mail",
+        '"redazione@lario.example"',
+        '"redazione"',
+        "cooperatives[0].editors[0]",
+        "not an e-mail",
+    ),
+    (
+        "host with a port",
+        '"www.leccowelfare.it"',
+        '"www.leccowelfare.it:8080"',
+        "hosts[0]",
+        "not a valid host",
+    ),
+    (
+        "expiry not a date",
+        "2027-06-30",
+        '"next year"',
+        "cooperatives[0].uni_pdr_58_expires",
+        "must be a date",
+    ),
+    (
+        "missing contacts",
+        '[contacts]\nemail = "info@leccowelfare.it"\n',
+        "",
+        "contacts",
+        "is required",
+    ),
+    (
+        "duplicate offer",
+        'price = "20.00"\n',
+        'price = "20.00"\n\n[[services]]\nref = "tutoring-online"\n'
+        'cooperative = "lario"\nprice = "21.00"\n',
+        "services[1]",
+        "offered twice",
+    ),
+    ("not TOML at all", 'name = "LeccoWelfare"', "name = LeccoWelfare", "", "not valid TOML"),
+]
+
+
+def write_spec(folder: Path, text: str, slug: str = "lecco") -> Path:
+    path = folder / f"{slug}.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def row_counts() -> dict[str, int]:
+    from django.apps import apps
+
+    return {
+        m._meta.label: m._default_manager.count()
+        for m in apps.get_models()
+        if m._meta.managed and not m._meta.proxy
+    }
+
+
+def test_the_valid_spec_of_these_tests_passes(tmp_path):
+    specs, errors = load_all([str(write_spec(tmp_path, VALID))])
+    assert errors == []
+    assert specs[0].all_hosts == ["lecco.localhost", "www.leccowelfare.it"]
+
+
+@pytest.mark.parametrize("case", BROKEN, ids=[c[0] for c in BROKEN])
+def test_broken_spec_names_file_and_key_and_writes_nothing(case, tmp_path, db, capsys):
+    _what, old, new, key, fragment = case
+    assert old in VALID
+    path = write_spec(tmp_path, VALID.replace(old, new, 1))
+    before = row_counts()
+
+    with pytest.raises(CommandError, match="nothing was written"):
+        call_command("portal", "build", str(path))
+
+    err = capsys.readouterr().err
+    expected_prefix = f"{path}: {key}: " if key else f"{path}: "
+    lines = [line for line in err.splitlines() if line.startswith(expected_prefix)]
+    assert lines and fragment in lines[0], err
+    assert row_counts() == before
+
+    with pytest.raises(CommandError):
+        call_command("portal", "check", str(path))
+
+
+def test_one_broken_spec_stops_the_whole_build(tmp_path, db, capsys):
+    good = write_spec(tmp_path, VALID)
+    bad = write_spec(
+        tmp_path, VALID.replace('slug = "lecco"', 'slug = "como"').replace("lario", "como"), "como"
+    )
+    bad.write_text(bad.read_text().replace('"01234567897"', '"1"'))
+    before = row_counts()
+    with pytest.raises(CommandError):
+        call_command("portal", "build", str(good), str(bad))
+    assert "como.toml: cooperatives[0].vat_number" in capsys.readouterr().err
+    assert row_counts() == before
+
+
+def test_two_specs_cannot_share_a_host(tmp_path, db, capsys):
+    write_spec(tmp_path, VALID)
+    other = VALID.replace('slug = "lecco"', 'slug = "como"')
+    write_spec(tmp_path, other, "como")
+    with pytest.raises(CommandError):
+        call_command("portal", "check", str(tmp_path / "lecco.toml"), str(tmp_path / "como.toml"))
+    assert "hosts[0]: 'www.leccowelfare.it' is also used by" in capsys.readouterr().err
+
+
+def test_a_host_taken_by_a_built_portal_is_refused_at_build(tmp_path, db, capsys):
+    text = VALID.replace('"www.leccowelfare.it"', '"www.sondriowelfare.it"')
+    before = row_counts()
+    with pytest.raises(CommandError, match="was not built"):
+        call_command("portal", "build", str(write_spec(tmp_path, text)))
+    assert "already belongs to the territory 'sondrio'" in capsys.readouterr().err
+    assert row_counts() == before
+
+
+def test_check_passes_on_the_demo_specs(capsys):
+    call_command("portal", "check")
+    assert "5 spec(s) valid" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    "number, valid",
+    [
+        ("01234567897", True),
+        ("01234567890", False),
+        ("00000000000", False),
+        ("1234567890", False),
+        ("0123456789a", False),
+    ],
+)
+def test_italian_vat_numbers(number, valid):
+    assert vat_number_is_valid(number) is valid
