@@ -3,7 +3,7 @@
 from collections.abc import Callable
 
 from django.conf import settings
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.utils import translation
 from django.utils.translation import get_language_from_path
 
@@ -31,6 +31,8 @@ class TerritoryMiddleware:
         request._wagtail_site = territory.site if territory else None
         with use_theme(territory.theme if territory else None):
             if territory is None:
+                if request.path == "/" and is_hub_host(request):
+                    return HttpResponseRedirect("/portals/")
                 if not (request.path.startswith(HOST_INDEPENDENT_PREFIXES) or is_hub_host(request)):
                     self.not_found("No portal answers on this host.")
             else:

@@ -5,6 +5,7 @@ in ``sites/``. Every spec is validated before anything is written: one broken sp
 command writes nothing and exits non-zero, naming file and key of each error.
 """
 
+import argparse
 import time
 
 from django.core.management.base import BaseCommand, CommandError
@@ -27,6 +28,10 @@ class Command(BaseCommand):
             "--dry-run", action="store_true", help="Print the plan; write nothing."
         )
         sub.add_parser("list", help="List the specs and the portals built from them.")
+        for subparser in sub.choices.values():  # `portal build -v2` as well as `portal -v2 build`
+            subparser.add_argument(
+                "-v", "--verbosity", type=int, choices=[0, 1, 2, 3], default=argparse.SUPPRESS
+            )
 
     def handle(self, *args, action, **options):
         if action == "list":

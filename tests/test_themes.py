@@ -1,0 +1,41 @@
+"""The spec picks the theme and the palette; switching theme needs no code."""
+
+import pytest
+
+from portal.territories.themes import available_themes, theme_chain
+from tests.conftest import portal_client
+
+pytestmark = pytest.mark.django_db
+BORGO_CSS = "/static/borgo/css/theme.css"
+ITALIA_CSS = "/static/italia/css/theme.css"
+
+
+def test_both_themes_are_available_and_borgo_extends_italia():
+    assert {"italia", "borgo"} <= set(available_themes())
+    assert [t.name for t in theme_chain("borgo")] == ["borgo", "italia"]
+    assert [t.name for t in theme_chain("no-such-theme")] == ["italia"]
+
+
+def test_each_portal_renders_its_own_theme(territories):
+    sondrio = portal_client("sondrio").get("/").content.decode()
+    rho = portal_client("rho").get("/").content.decode()
+    assert "bootstrap-italia.min.css" in sondrio and "bootstrap-italia.min.css" in rho
+    assert BORGO_CSS not in sondrio
+    assert BORGO_CSS in rho
+
+
+def test_switching_a_territorys_theme_needs_no_code(territories):
+    sondrio = territories["sondrio"]
+    sondrio.theme = "borgo"
+    sondrio.save()
+    for path in ("/", "/shop/catalogue/", "/chi-siamo/"):
+        assert BORGO_CSS in portal_client("sondrio").get(path).content.decode(), path
+    assert BORGO_CSS not in portal_client("napoli").get("/").content.decode()
+
+
+def test_the_specs_palette_reaches_the_page(territories):
+    napoli = territories["napoli"]
+    assert napoli.palette["primary"] == "#00687a"  # from sites/napoli.toml
+    html = portal_client("napoli").get("/").content.decode()
+    assert "--portal-primary: #00687a" in html
+    assert "--portal-primary: #00687a" not in portal_client("sondrio").get("/").content.decode()
