@@ -1,5 +1,6 @@
 """Tests: tiny on purpose. Fast hashing, local memory, no network."""
 
+import os
 import tempfile
 from pathlib import Path
 
@@ -12,8 +13,10 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 WAGTAILADMIN_BASE_URL = "http://testserver"
 
 # A file, not memory, so that pytest --reuse-db keeps the migrated database between runs.
+# PORTAL_TEST_DB names another file, for two test runs side by side.
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
-    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / "test_db.sqlite3")}  # noqa: F405
+    _test_db = os.environ.get("PORTAL_TEST_DB", "test_db.sqlite3")
+    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / _test_db)}  # noqa: F405
 
 # Uploaded files of the tests go to a scratch folder, not the project's media/.
 MEDIA_ROOT = Path(tempfile.gettempdir()) / "portal-test-media"
