@@ -10,16 +10,18 @@ STAMPS := .make
 PORT ?= 8000
 LOCALES := $(wildcard portal/locale/*/LC_MESSAGES/django.po)
 
-.PHONY: demo test lint format install assets messages serve db bench clean help
+.PHONY: demo test lint format install assets messages serve db bench clean help localstripe
 
 help:
 	@echo "make demo   install, migrate, build every portal in sites/, load demo content, serve on :$(PORT)"
 	@echo "make test   install and run the whole test suite"
 	@echo "make lint   ruff, and makemigrations --check"
 
-demo: install assets messages db serve
+demo: install assets messages db localstripe serve
 
 test: install assets messages
+	@# the browser tests (tests/e2e) drive Debian's Chromium: Playwright's download does not work here
+	command -v chromium >/dev/null || (apt-get update -q && apt-get install -y -q chromium)
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
 
 lint: install
@@ -54,6 +56,14 @@ db: $(STAMPS)/venv
 	$(MANAGE) migrate --no-input -v1
 	$(MANAGE) portal build
 	$(MANAGE) demo
+
+# The fake Stripe (localstripe) on 127.0.0.1 only, in the background, with our webhook
+# registered; a second start finds the port taken and leaves the running one alone.
+LOCALSTRIPE_PORT ?= 8420
+localstripe: $(STAMPS)/venv
+	@mkdir -p $(STAMPS)
+	nohup $(PY) -m shop.payment.localstripe_server --port $(LOCALSTRIPE_PORT) --state $(STAMPS)/localstripe.pickle --webhook http://127.0.0.1:$(PORT)/shop/payment/stripe/webhook/ --secret whsec_localstripe >$(STAMPS)/localstripe.log 2>&1 &
+	@echo "localstripe (fake Stripe, test cards): http://127.0.0.1:$(LOCALSTRIPE_PORT)/"
 
 serve:
 	@echo "Serving every portal on port $(PORT): http://sondrio.localhost:$(PORT)/ (list: http://localhost:$(PORT)/)"

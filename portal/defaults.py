@@ -20,6 +20,31 @@ PORTAL_DEFAULT_THEME = "italia"
 PORTAL_LANGUAGES = ("it", "en", "de", "fr", "sl")  # languages a spec may ask for
 PORTAL_CURRENCY = "EUR"
 PORTAL_PRODUCTS_PER_PAGE = 24
+# Header, menus and footer are cached per territory, language and path (portal/territories/
+# chrome.py); publishing a page or saving the portal's settings refreshes them at once.
+PORTAL_CHROME_CACHE_SECONDS = 600
+# How long a process trusts what it knows of host → territory without asking the database.
+PORTAL_TERRITORY_CACHE_SECONDS = 60
+PORTAL_NEWS_PER_PAGE = 10  # articles per page of a news index
+PORTAL_FEED_ITEMS = 20  # articles in a portal's RSS and Atom feeds
+PORTAL_SEARCH_RESULTS = 20  # pages, and services, shown by a portal's search
+
+# Gift vouchers (shop/giftcards): the amounts offered, the limits of a custom amount (euros),
+# how long a voucher lasts, and how many code tries a client may make (balance page, basket).
+PORTAL_GIFTCARD_AMOUNTS = ("25.00", "50.00", "100.00")
+PORTAL_GIFTCARD_MIN = "10.00"
+PORTAL_GIFTCARD_MAX = "500.00"
+PORTAL_GIFTCARD_VALIDITY_DAYS = 365
+PORTAL_GIFTCARD_TRIES = 10  # code look-ups per client IP…
+PORTAL_GIFTCARD_TRIES_WINDOW = 600  # …per this many seconds
+
+# The checkout's steps after the index (sign in or guest e-mail), as URL names, in order.
+# Services are not shipped: Oscar's shipping steps are skipped. A step is added in front of
+# the payment (e.g. "checkout:booking-details"); the payment page stays last.
+PORTAL_CHECKOUT_STEPS = ("checkout:booking-details", "checkout:payment-details")
+
+# Webinars (portal/events): the zone their times are entered and shown in.
+PORTAL_EVENTS_TIME_ZONE = "Europe/Rome"
 
 
 def setting(name: str) -> Any:

@@ -6,6 +6,7 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from portal.content import views as content_views
 from portal.territories import views as territory_views
 
 urlpatterns = [
@@ -13,6 +14,10 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("i18n/", include("django.conf.urls.i18n")),
     path("portals/", territory_views.portal_list, name="portal-list"),
+    # Stripe calls the webhook on any portal host, never with a language prefix
+    path("shop/payment/", include("shop.payment.urls")),
+    path("sitemap.xml", content_views.sitemap, name="portal-sitemap"),
+    path("robots.txt", content_views.robots_txt, name="portal-robots"),
 ]
 
 if settings.DEBUG:
@@ -21,7 +26,10 @@ if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
 urlpatterns += i18n_patterns(
+    path("shop/giftcards/", include("shop.giftcards.urls")),
     path("shop/", include(apps.get_app_config("oscar").urls[0])),
+    path("eventi/", include("portal.events.urls")),
+    path("search/", content_views.search, name="portal-search"),
     path("", include(wagtail_urls)),
     prefix_default_language=False,
 )

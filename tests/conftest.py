@@ -15,6 +15,19 @@ def django_db_setup(django_db_setup, django_db_blocker):
         call_command("portal", "build", verbosity=0)
 
 
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Every test starts with an empty cache: what one test cached (the chrome of a page, a
+    territory) from data its rolled-back transaction made must not leak into the next."""
+    from django.core.cache import cache
+
+    from portal.territories import resolution
+
+    cache.clear()
+    resolution.forget()
+    yield
+
+
 @pytest.fixture
 def territories(db):
     from portal.territories.models import Territory

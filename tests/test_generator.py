@@ -52,7 +52,7 @@ def test_a_new_spec_becomes_a_portal(tmp_path, capsys):
     assert Collection.objects.filter(name="LeccoWelfare").exists()
     assert lecco.editors.user_set.filter(email="redazione@lario.example").exists()
     assert PortalSettings.objects.get(site=lecco.site).email == "info@leccowelfare.it"
-    assert lecco.stockrecords.get().price == 20
+    assert lecco.stockrecords.get(product__voucher=None).price == 20  # the gift voucher aside
 
 
 def test_dry_run_prints_the_plan_and_writes_nothing(tmp_path, capsys):
@@ -107,7 +107,7 @@ def test_rebuild_follows_the_spec_where_nobody_edited(tmp_path):
     assert lecco.site.root_page.title == "Lecco Solidale"
     assert Site.objects.get(pk=lecco.site_id).site_name == "Lecco Solidale"
     assert PortalSettings.objects.get(site=lecco.site).email == "ciao@leccowelfare.it"
-    assert str(lecco.stockrecords.get().price) == "22.50"
+    assert str(lecco.stockrecords.get(product__voucher=None).price) == "22.50"
 
 
 def test_editor_groups_are_per_territory(territories):

@@ -1,5 +1,8 @@
 """StreamField blocks shared by every page type (defined once, reused everywhere)."""
 
+from datetime import datetime
+
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 from wagtail.images.blocks import ImageChooserBlock
@@ -47,3 +50,45 @@ class BodyBlock(blocks.StreamBlock):
     )
     image = ImageBlock()
     call_to_action = CallToActionBlock()
+
+
+class CampaignBlock(blocks.StructBlock):
+    """A campaign the home page announces between two dates, then hides by itself.
+
+    Editors plan it ahead: outside its dates the block stays in the page but is not shown.
+    """
+
+    title = blocks.CharBlock(label=_("Title"), max_length=120)
+    text = blocks.TextBlock(required=False, label=_("Text"))
+    link_label = blocks.CharBlock(required=False, label=_("Link label"))
+    link_page = blocks.PageChooserBlock(required=False, label=_("Page"))
+    link_url = blocks.URLBlock(required=False, label=_("or address"))
+    starts_at = blocks.DateTimeBlock(label=_("Shown from"))
+    ends_at = blocks.DateTimeBlock(label=_("Shown until"))
+
+    class Meta:
+        icon = "pick"
+        label = _("Campaign")
+        template = "content/blocks/campaign.html"
+
+    def clean(self, value):
+        value = super().clean(value)
+        if value["ends_at"] <= value["starts_at"]:
+            raise blocks.StructBlockValidationError(
+                block_errors={"ends_at": ValidationError(_("The end must come after the start."))}
+            )
+        if value["link_label"] and not (value["link_page"] or value["link_url"]):
+            raise blocks.StructBlockValidationError(
+                block_errors={"link_page": ValidationError(_("Choose a page or write an address."))}
+            )
+        return value
+
+
+def running_campaign(stream, now: datetime):
+    """The first campaign block of ``stream`` whose dates include ``now``, or None."""
+    for block in stream:
+        if block.block_type == "campaign":
+            value = block.value
+            if value["starts_at"] <= now < value["ends_at"]:
+                return value
+    return None

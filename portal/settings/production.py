@@ -14,6 +14,18 @@ if _missing:
         "Production settings need these environment variables: " + ", ".join(_missing)
     )
 
+# Real Stripe keys (base.py reads them): with a secret key the other two are required too.
+if os.environ.get("STRIPE_SECRET_KEY"):
+    _missing_stripe = [
+        name
+        for name in ("STRIPE_PUBLISHABLE_KEY", "STRIPE_WEBHOOK_SECRET")
+        if not os.environ.get(name)
+    ]
+    if _missing_stripe:
+        raise ImproperlyConfigured(
+            "STRIPE_SECRET_KEY is set; these are needed too: " + ", ".join(_missing_stripe)
+        )
+
 DEBUG = False
 PORTAL_PRIMARY_HOST = "spec"
 SECRET_KEY = os.environ["SECRET_KEY"]

@@ -10,3 +10,6 @@ class TerritoriesConfig(AppConfig):
 
     def ready(self) -> None:
         from . import checks  # noqa: F401  (registers portal.E001)
+        from .chrome import connect
+
+        connect()

@@ -2,6 +2,7 @@
 
 from django.http import HttpRequest
 
+from . import chrome
 from .themes import palette_for, theme_chain
 
 
@@ -12,4 +13,5 @@ def territory(request: HttpRequest) -> dict:
         "territory": current,
         "theme": chain[0] if chain else None,
         "palette": palette_for(current),
+        **chrome.context(request),
     }

@@ -102,6 +102,13 @@ def load_content(territory: Territory, palette: dict[str, str]) -> int:
             page.body = paragraphs(fill(texts[key]["paragraphs"], territory))
             page.save_revision().publish()
             changed += 1
+    from portal.bookshop.demo import load_reading_tips
+    from portal.events.demo import load_webinars
+
+    changed += load_webinars(territory) + load_reading_tips(territory)
+    from portal.content.demo import load_editorial
+
+    changed += load_editorial(territory, palette)
     return changed
 
 
@@ -131,4 +138,12 @@ def create_users() -> list[DemoLogin]:
         logins.append(DemoLogin("moderatore", territory.slug, moderator, DEMO_PASSWORD))
     ensure_user("cittadino@example.it")
     logins.append(DemoLogin("cittadino", "*", "cittadino@example.it", DEMO_PASSWORD))
+    from shop.dashboard.orders.demo import cooperative_staff
+
+    for portals, email in cooperative_staff(ensure_user):
+        logins.append(DemoLogin("personale cooperativa (ordini)", portals, email, DEMO_PASSWORD))
+    from portal.events.demo import network_members
+
+    for territory, email in network_members():
+        logins.append(DemoLogin("socio della rete (webinar)", territory.slug, email, DEMO_PASSWORD))
     return logins

@@ -31,6 +31,7 @@ from wagtail.models import (
     WorkflowTask,
 )
 
+from portal.bookshop.territory import sync_bookshop
 from portal.content.models import (
     HomePage,
     NewsIndexPage,
@@ -40,7 +41,10 @@ from portal.content.models import (
     WebinarIndexPage,
 )
 from portal.defaults import setting
-from shop.catalogue.fixture import sync_catalogue
+from portal.events.network import ensure_network
+from shop.catalogue.fixture import load_catalogue, sync_catalogue
+from shop.dashboard.orders.access import cooperative_staff_group, dashboard_access
+from shop.giftcards.products import sync_gift_vouchers
 
 from .models import PortalSettings, Territory, TerritoryHost
 from .seeding import Seeder
@@ -112,6 +116,9 @@ STEPS = (
     "settings",
     "cooperatives",
     "services",
+    "gift_vouchers",
+    "network",
+    "bookshop",
 )
 EDITOR_PAGE_PERMS = ("add_page", "change_page", "lock_page")
 MODERATOR_PAGE_PERMS = (*EDITOR_PAGE_PERMS, "publish_page", "unlock_page")
@@ -405,6 +412,7 @@ class _Builder:
             "moderators", _("%(portal)s moderators") % {"portal": self.spec.name}
         )
         territory.save(update_fields=["editors", "moderators"])
+        territory.moderators.permissions.add(dashboard_access())  # territory staff: its orders
         access_admin = Permission.objects.get(
             content_type__app_label="wagtailadmin", codename="access_admin"
         )
@@ -416,6 +424,12 @@ class _Builder:
             (territory.moderators, MODERATOR_PAGE_PERMS, MODERATOR_MEDIA_PERMS),
         ):
             group.permissions.add(access_admin)
+            # the admin's "Translate" action (wagtail-localize) on their own pages
+            group.permissions.add(
+                Permission.objects.get(
+                    content_type__app_label="wagtail_localize", codename="submit_translation"
+                )
+            )
             for home in self.homes.values():
                 for codename in page_perms:
                     _perm, created = GroupPagePermission.objects.get_or_create(
@@ -509,22 +523,23 @@ class _Builder:
                     user.set_unusable_password()
                     user.save()
                     self.seeder.count("editor account", True, email)
-                user.groups.add(self.territory.editors)
+                user.groups.add(self.territory.editors, cooperative_staff_group())
                 partner.users.add(user)
             self.partners[coop.slug] = partner
 
     # 9 ----------------------------------------------------------------------------------------
     def step_services(self) -> None:
-        products = {
-            p.upc: p for p in Product.objects.filter(upc__in=[o.ref for o in self.spec.services])
-        }
+        offers = list(_priced_products(self.spec))
+        products = {p.upc: p for p in Product.objects.filter(upc__in=[o[1] for o in offers])}
         existing = {
             (s.partner_id, s.product_id): s
-            for s in StockRecord.objects.filter(territory=self.territory)
+            for s in StockRecord.objects.filter(territory=self.territory).select_related(
+                "partner", "product"
+            )
         }
         offered = set()
-        for offer in self.spec.services:
-            partner, product = self.partners[offer.cooperative], products[offer.ref]
+        for offer, upc, price, label in offers:
+            partner, product = self.partners[offer.cooperative], products[upc]
             offered.add((partner.pk, product.pk))
             stockrecord = existing.get((partner.pk, product.pk))
             created = stockrecord is None
@@ -533,18 +548,16 @@ class _Builder:
                     partner=partner,
                     product=product,
                     territory=self.territory,
-                    partner_sku=f"{self.spec.slug}-{offer.ref}",
+                    partner_sku=f"{self.spec.slug}-{upc}",
                     price_currency=settings.OSCAR_DEFAULT_CURRENCY,
                 )
             self.seeder.seed_fields(
-                self.key("offer", offer.cooperative, offer.ref),
+                self.key("offer", offer.cooperative, upc),
                 stockrecord,
-                {"price": offer.price},
+                {"price": price},
                 created=created,
             )
-            self.seeder.count(
-                "offer", created, f"{offer.ref} by {offer.cooperative} at {offer.price} €"
-            )
+            self.seeder.count("offer", created, f"{label} by {offer.cooperative} at {price} €")
         for pair, stockrecord in existing.items():
             if pair not in offered and self.seeder.record(
                 self.key("offer", stockrecord.partner.code, stockrecord.product.upc)
@@ -552,6 +565,43 @@ class _Builder:
                 stockrecord.delete()
                 self.seeder.updated["offer withdrawn"] += 1
                 self.seeder.say(f"    - offer {stockrecord.partner_sku}")
+
+    # 10 ---------------------------------------------------------------------------------------
+    def step_gift_vouchers(self) -> None:
+        sync_gift_vouchers(self.territory, self.spec.gift_vouchers, self.partners, self.seeder)
+
+    # 11 ---------------------------------------------------------------------------------------
+    def step_network(self) -> None:
+        """The cooperatives' network group: who may sign up for network-only webinars."""
+        network, created = ensure_network(self.territory)
+        self.seeder.count("network group", created, network.group.name)
+
+    # 12 ---------------------------------------------------------------------------------------
+    def step_bookshop(self) -> None:
+        """The cooperative flagged ``bookshop = true`` receives the reading-tip reservations."""
+        flagged = [c.slug for c in self.spec.cooperatives if c.bookshop]
+        change = sync_bookshop(self.territory, self.partners[flagged[0]] if flagged else None)
+        if change == "created":
+            self.seeder.count("bookshop", True, flagged[0])
+        elif change:
+            self.seeder.updated["bookshop"] += 1
+
+
+def _priced_products(spec: TerritorySpec):
+    """(offer, product upc, price, label) for each product a spec's offers put on sale.
+
+    A service sold in packages is offered as its packages (child products): the offer's
+    ``price`` is the first package's, ``packages`` prices the others it sells here.
+    """
+    catalogue = load_catalogue()
+    for offer in spec.services:
+        service = catalogue.services[offer.ref]
+        if not service.packages:
+            yield offer, offer.ref, offer.price, offer.ref
+            continue
+        yield offer, service.packages[0].upc(offer.ref), offer.price, offer.ref
+        for sessions, price in sorted(offer.packages.items()):
+            yield offer, service.package(sessions).upc(offer.ref), price, f"{offer.ref} ×{sessions}"
 
 
 def _retire_wagtail_placeholder() -> None:

@@ -49,13 +49,22 @@ class CooperativeSpec:
     editors: list[str]
     city: str = ""
     uni_pdr_58_expires: date | None = None
+    bookshop: bool = False  # the territory's bookshop: reading-tip reservations go to it
 
 
 @dataclass
 class ServiceOffer:
     ref: str
     cooperative: str
-    price: Decimal
+    price: Decimal  # of the service, or of its first package when it is sold in packages
+    packages: dict[int, Decimal] = field(default_factory=dict)  # sessions → price, the others
+
+
+@dataclass
+class GiftVoucherSpec:
+    """A gift voucher sold on the portal; with ``cooperative``, spendable only there."""
+
+    cooperative: str = ""
 
 
 @dataclass
@@ -72,6 +81,7 @@ class TerritorySpec:
     contacts: dict[str, str]
     cooperatives: list[CooperativeSpec] = field(default_factory=list)
     services: list[ServiceOffer] = field(default_factory=list)
+    gift_vouchers: list["GiftVoucherSpec"] = field(default_factory=list)
 
     @property
     def dev_host(self) -> str:
@@ -178,6 +188,7 @@ def parse_spec(
             "contacts": True,
             "cooperatives": True,
             "services": False,
+            "gift_vouchers": False,
         },
     )
 
@@ -250,6 +261,7 @@ def parse_spec(
 
     cooperatives = _read_cooperatives(reader, data.get("cooperatives", []))
     services = _read_services(reader, data.get("services", []), cooperatives, catalogue_refs)
+    gift_vouchers = _read_gift_vouchers(reader, data.get("gift_vouchers"), cooperatives)
 
     if reader.errors:
         return None, reader.errors
@@ -266,6 +278,7 @@ def parse_spec(
         contacts=contacts,
         cooperatives=cooperatives,
         services=services,
+        gift_vouchers=gift_vouchers,
     )
     return spec, []
 
@@ -288,6 +301,7 @@ def _read_cooperatives(reader: _Reader, items: Any) -> list[CooperativeSpec]:
                 "editors": False,
                 "city": False,
                 "uni_pdr_58_expires": False,
+                "bookshop": False,
             },
         )
         slug = reader.string(item, "slug", f"{key}.slug")
@@ -312,6 +326,12 @@ def _read_cooperatives(reader: _Reader, items: Any) -> list[CooperativeSpec]:
         if expires is not None and (not isinstance(expires, date) or hasattr(expires, "hour")):
             reader.error(f"{key}.uni_pdr_58_expires", "must be a date like 2027-06-30 (no quotes)")
             expires = None
+        bookshop = item.get("bookshop", False)
+        if not isinstance(bookshop, bool):
+            reader.error(f"{key}.bookshop", "must be true or false (no quotes)")
+            bookshop = False
+        elif bookshop and any(c.bookshop for c in result):
+            reader.error(f"{key}.bookshop", "only one cooperative can be the bookshop")
         result.append(
             CooperativeSpec(
                 slug=slug,
@@ -320,6 +340,7 @@ def _read_cooperatives(reader: _Reader, items: Any) -> list[CooperativeSpec]:
                 editors=[e.lower() for e in editors],
                 city=reader.string(item, "city", f"{key}.city"),
                 uni_pdr_58_expires=expires,
+                bookshop=bookshop,
             )
         )
     return result
@@ -336,7 +357,9 @@ def _read_services(
     seen: set[tuple[str, str]] = set()
     for i, item in enumerate(items):
         key = f"services[{i}]"
-        item = reader.table(item, key, {"ref": True, "cooperative": True, "price": True})
+        item = reader.table(
+            item, key, {"ref": True, "cooperative": True, "price": True, "packages": False}
+        )
         ref = reader.string(item, "ref", f"{key}.ref")
         if ref and ref not in catalogue_refs:
             reader.error(f"{key}.ref", f"unknown service '{ref}' (not in the shared catalogue)")
@@ -349,7 +372,62 @@ def _read_services(
             reader.error(key, f"'{ref}' is offered twice by '{cooperative}'")
         seen.add((ref, cooperative))
         price = _read_price(reader, item.get("price"), f"{key}.price")
-        result.append(ServiceOffer(ref=ref, cooperative=cooperative, price=price))
+        packages = (
+            _read_packages(reader, item["packages"], f"{key}.packages", ref)
+            if "packages" in item and ref in catalogue_refs
+            else {}
+        )
+        result.append(
+            ServiceOffer(ref=ref, cooperative=cooperative, price=price, packages=packages)
+        )
+    return result
+
+
+def _read_packages(reader: _Reader, value: Any, key: str, ref: str) -> dict[int, Decimal]:
+    """``packages = { 5 = "80.00" }``: prices of a service's other packages, by sessions."""
+    service = load_catalogue().services[ref]
+    if not service.packages:
+        reader.error(key, f"'{ref}' is not sold in packages (see the shared catalogue)")
+        return {}
+    if not isinstance(value, dict):
+        reader.error(key, 'must be a table of prices by sessions, e.g. { 5 = "80.00" }')
+        return {}
+    others = [str(p.sessions) for p in service.packages[1:]]
+    result = {}
+    for sessions, price in value.items():
+        if sessions not in others:
+            reader.error(
+                f"{key}.{sessions}",
+                f"'{ref}' has no package of {sessions} sessions here "
+                f"(packages: {', '.join(others) or 'none'}; the first is priced by 'price')",
+            )
+            continue
+        result[int(sessions)] = _read_price(reader, price, f"{key}.{sessions}")
+    return result
+
+
+def _read_gift_vouchers(
+    reader: _Reader, items: Any, cooperatives: list[CooperativeSpec]
+) -> list[GiftVoucherSpec]:
+    """``[[gift_vouchers]]``; absent: one voucher spendable at every cooperative of the portal."""
+    if items is None:
+        return [GiftVoucherSpec()]
+    if not isinstance(items, list):
+        reader.error("gift_vouchers", "must be a list of tables ([[gift_vouchers]])")
+        return []
+    cooperative_slugs = {c.slug for c in cooperatives}
+    result: list[GiftVoucherSpec] = []
+    for i, item in enumerate(items):
+        key = f"gift_vouchers[{i}]"
+        item = reader.table(item, key, {"cooperative": False})
+        cooperative = reader.string(item, "cooperative", f"{key}.cooperative")
+        if cooperative and cooperative not in cooperative_slugs:
+            reader.error(
+                f"{key}.cooperative", f"unknown cooperative '{cooperative}' (not in this file)"
+            )
+        if any(v.cooperative == cooperative for v in result):
+            reader.error(key, "the same gift voucher is listed twice")
+        result.append(GiftVoucherSpec(cooperative=cooperative))
     return result
 
 

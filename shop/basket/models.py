@@ -15,5 +15,9 @@ class Basket(AbstractBasket):
         verbose_name=_("territory"),
     )
 
+    def get_stock_info(self, product, options):
+        """Price a new line with its options too (a gift voucher costs the amount chosen)."""
+        return self.strategy.fetch_for_product_with_options(product, options or [])
+
 
 from oscar.apps.basket.models import *  # noqa: E402,F403

@@ -12,7 +12,8 @@ from django.views.generic import ListView
 from oscar.core.loading import get_model
 
 from portal.defaults import setting
-from shop.catalogue.scoping import offered_in
+from shop.catalogue.facets import FACETS
+from shop.catalogue.scoping import categories_offered_in, offered_in
 
 Category = get_model("catalogue", "Category")
 
@@ -27,23 +28,45 @@ class ServiceListView(ListView):
     def get_paginate_by(self, queryset):
         return setting("PORTAL_PRODUCTS_PER_PAGE")
 
+    def selected_facets(self) -> dict[str, list[str]]:
+        """``?audience=children&delivery=online``: the known values asked for, per facet."""
+        return {f.param: f.clean(self.request.GET.getlist(f.param)) for f in FACETS}
+
     def get_queryset(self) -> QuerySet:
         products = offered_in(self.request.territory)
         query = self.request.GET.get("q", "").strip()
         if query:
             products = products.filter(Q(title__icontains=query) | Q(description__icontains=query))
+        selected = self.selected_facets()
+        for facet in FACETS:  # OR within a facet, AND across facets
+            if selected[facet.param]:
+                products = products.filter(facet.q(selected[facet.param]))
         return products.order_by("title", "pk")
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["summary"] = self.summary
         context["query"] = self.request.GET.get("q", "").strip()
-        context["categories"] = (
-            Category.objects.filter(product__in=offered_in(self.request.territory))
-            .distinct()
-            .order_by("name")
-        )
+        context["facets"], context["active_filters"] = self.facet_context()
+        context["categories"] = categories_offered_in(self.request.territory)
         return context
+
+    def facet_context(self) -> tuple[list[dict], list[dict]]:
+        """The filter form's choices, and the active filters each with a link removing it."""
+        selected = self.selected_facets()
+        facets, active = [], []
+        for facet in FACETS:
+            choices = []
+            for code, label in facet.choices.items():
+                checked = code in selected[facet.param]
+                choices.append({"value": code, "label": label, "checked": checked})
+                if checked:
+                    params = self.request.GET.copy()
+                    params.setlist(facet.param, [v for v in selected[facet.param] if v != code])
+                    params.pop("page", None)
+                    active.append({"label": label, "remove_query": params.urlencode()})
+            facets.append({"param": facet.param, "legend": facet.legend, "choices": choices})
+        return facets, active
 
 
 class CatalogueView(ServiceListView):

@@ -7,6 +7,7 @@ request, so a page costs the same number of queries however many pages the porta
 
 import html
 from dataclasses import dataclass
+from functools import lru_cache
 
 from django import template
 from django.contrib.contenttypes.models import ContentType
@@ -17,24 +18,13 @@ from django.utils.translation import get_language, get_language_info
 from wagtail.models import Page
 
 from portal.content.models import ServiceIndexPage
+from portal.territories import chrome
+from shop.catalogue.cards import DEFAULT_ICON, icon_for
 
 register = template.Library()
 
 # Oscar's public URL namespaces: on these views the "Services" menu item is the active one.
 SHOP_NAMESPACES = frozenset({"catalogue", "basket", "checkout", "search", "customer", "wishlists"})
-
-# Icons of the Bootstrap Italia sprite shown on service cards, by category slug.
-CATEGORY_ICONS = {
-    "educazione": "it-pencil",
-    "famiglia-e-genitorialita": "it-user",
-    "anziani-e-domiciliarita": "it-map-marker-circle",
-    "salute-e-benessere": "it-plus-circle",
-    "disabilita": "it-hearing",
-    "casa-e-servizi-pratici": "it-tool",
-    "cultura-e-tempo-libero": "it-bookmark",
-    "inclusione": "it-comment",
-}
-DEFAULT_ICON = "it-check-circle"
 
 
 @dataclass(frozen=True)
@@ -170,8 +160,29 @@ def footer_menu(context) -> dict:
 def home_url(context) -> str:
     """The URL of the portal's home page in the active language ("/" if there is none)."""
     request = context.get("request")
-    home = current_home(request) if request is not None else None
-    return (home.get_url(request) if home is not None else None) or "/"
+    territory = getattr(request, "territory", None)
+    if territory is None:
+        return "/"
+
+    def compute() -> str:
+        home = current_home(request)
+        return (home.get_url(request) if home is not None else None) or "/"
+
+    return chrome.remembered("home-url", (territory.pk, get_language()), compute)
+
+
+def page_translations(request: HttpRequest, page: Page) -> dict[str, Page]:
+    """``page`` and its live translations by language code: one query, cached on the request.
+
+    The language switcher and the head's hreflang alternates both ask for them.
+    """
+    cached = request.__dict__.setdefault("_portal_translations", {})
+    if page.pk not in cached:
+        cached[page.pk] = {
+            translated.locale.language_code: translated
+            for translated in page.get_translations(inclusive=True).live().select_related("locale")
+        }
+    return cached[page.pk]
 
 
 @register.simple_tag(takes_context=True)
@@ -186,10 +197,7 @@ def language_links(context, page=None) -> list[LanguageLink]:
     territory = getattr(request, "territory", None)
     if territory is None:
         return []
-    translations: dict[str, Page] = {}
-    if isinstance(page, Page):
-        for translated in page.get_translations(inclusive=True).live().select_related("locale"):
-            translations[translated.locale.language_code] = translated
+    translations = page_translations(request, page) if isinstance(page, Page) else {}
     homes = _homes(request)
     in_shop = not isinstance(page, Page) and _is_shop_view(request)
     active = get_language()
@@ -256,6 +264,7 @@ LIGHT_TEXT = "#ffffff"
 
 
 @register.filter
+@lru_cache(maxsize=256)
 def on_colour(background) -> str:
     """The text colour (white or near-black) with the better contrast on ``background``."""
     if not _valid(background):
@@ -266,6 +275,7 @@ def on_colour(background) -> str:
 
 
 @register.filter
+@lru_cache(maxsize=256)
 def readable_on_white(colour, minimum: float = 4.5) -> str:
     """``colour``, darkened just enough to reach ``minimum`` contrast on white (for links)."""
     if not _valid(colour):
@@ -289,9 +299,5 @@ def plain_text(value) -> str:
 
 @register.filter
 def service_icon(product) -> str:
-    """The sprite id of the icon for a service card, from its first (prefetched) category."""
-    categories = list(product.categories.all()) if hasattr(product, "categories") else []
-    for category in categories:
-        if category.slug in CATEGORY_ICONS:
-            return CATEGORY_ICONS[category.slug]
-    return DEFAULT_ICON
+    """The sprite id of the icon for a service, from its (prefetched) categories."""
+    return icon_for(product.categories.all()) if hasattr(product, "categories") else DEFAULT_ICON

@@ -1,0 +1,53 @@
+"""The reading tip page: the book, the review, and the "reserve this book" form."""
+
+import uuid
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.utils.translation import gettext as _
+
+from .forms import ReservationForm
+from .models import ReadingTipPage
+from .reservations import NoBookshop, bookshop_of, reserve
+
+
+def serve_reading_tip(page: ReadingTipPage, request: HttpRequest, *args, **kwargs) -> HttpResponse:
+    territory = getattr(request, "territory", None)
+    bookshop = bookshop_of(territory)
+    form = None
+    if bookshop is not None:
+        if request.method == "POST":
+            form = ReservationForm(request.POST)
+            if form.is_valid():
+                data = form.cleaned_data
+                try:
+                    _reservation, created = reserve(
+                        page,
+                        territory,
+                        key=data["key"],
+                        name=data["name"],
+                        email=data["email"],
+                        phone=data["phone"],
+                        notes=data["notes"],
+                        portal_url=request.build_absolute_uri("/"),
+                    )
+                except NoBookshop:
+                    form.add_error(None, _("This portal has no bookshop to send it to."))
+                else:
+                    messages.success(
+                        request,
+                        _(
+                            "Thank you: %(bookshop)s has your reservation and will contact you "
+                            "when the book is ready."
+                        )
+                        % {"bookshop": bookshop.name},
+                    )
+                    return HttpResponseRedirect(page.get_url(request=request))
+        else:
+            form = ReservationForm(initial={"key": uuid.uuid4()})
+    elif request.method == "POST":
+        return HttpResponse(status=405)
+    context = page.get_context(request, *args, **kwargs)
+    context.update({"form": form, "bookshop": bookshop})
+    return TemplateResponse(request, page.get_template(request, *args, **kwargs), context)

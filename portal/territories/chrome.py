@@ -1,0 +1,106 @@
+"""The portal's chrome: header, menus and footer around every page, rendered once and cached.
+
+The chrome depends on the territory, its theme, the language, the page's path (menus mark
+the current section, the language switcher links the page's translations) and on content
+editors change: page titles and menus, the portal's settings, the territory itself. Those
+changes bump one generation number kept in the cache, which is part of every chrome key, so
+a publish or a settings save shows on the next request; nothing is ever invalidated by hand.
+
+With the local-memory cache (development, one process) that is immediate; in production the
+cache is Redis, shared by every worker. ``PORTAL_CHROME_CACHE_SECONDS`` bounds how long an
+entry lives in any case (0 turns the cache off).
+"""
+
+import uuid
+from collections.abc import Callable
+from typing import TypeVar
+
+from django.core.cache import cache
+from django.db.models.signals import post_delete, post_save
+from django.http import HttpRequest
+from wagtail.models import Page
+from wagtail.signals import page_published, page_unpublished, post_page_move
+
+from portal.defaults import setting
+
+T = TypeVar("T")
+_MISSING = object()
+GENERATION_KEY = "portal:chrome-generation"
+# What the chrome and the cached navigation of the shop (categories on offer) show of the shop.
+SHOP_MODELS = ("partner.StockRecord", "catalogue.Category", "catalogue.ProductCategory")
+
+
+def generation() -> str:
+    """The current generation of every portal's chrome: a random token, never reused, so
+    that a cleared or restarted cache cannot bring back entries of an older generation."""
+    value = cache.get(GENERATION_KEY)
+    if value is None:
+        cache.add(GENERATION_KEY, uuid.uuid4().hex, timeout=None)
+        value = cache.get(GENERATION_KEY)
+    return value
+
+
+def invalidate(**_kwargs) -> None:
+    """Make every cached chrome stale (a page was published, moved, a setting saved…)."""
+    cache.set(GENERATION_KEY, uuid.uuid4().hex, timeout=None)
+
+
+def remembered(name: str, parts: tuple, compute: Callable[[], T]) -> T:
+    """``compute()``, kept in the cache until the chrome's generation changes.
+
+    For small things every page of a portal shows and editors rarely change: the home
+    page's URL per language, the categories on offer.
+    """
+    seconds = setting("PORTAL_CHROME_CACHE_SECONDS")
+    if not seconds:
+        return compute()
+    key = ":".join(["portal", name, generation(), *map(str, parts)])
+    value = cache.get(key, _MISSING)
+    if value is _MISSING:
+        value = compute()
+        cache.set(key, value, timeout=seconds)
+    return value
+
+
+def chrome_key(request: HttpRequest) -> str:
+    """The part of the cache key that tells one request's chrome from another's."""
+    return request.get_full_path()
+
+
+def context(request: HttpRequest) -> dict:
+    seconds = setting("PORTAL_CHROME_CACHE_SECONDS")
+    return {
+        "chrome_seconds": seconds,
+        "chrome_generation": generation() if seconds else "",
+        "chrome_key": chrome_key(request),
+    }
+
+
+def _invalidate_on_save(sender, instance, **kwargs) -> None:
+    invalidate()
+
+
+def connect() -> None:
+    """Called from the territories app's ready(): every change that shows in the chrome."""
+    from oscar.core.loading import get_model
+
+    from .models import PortalSettings, Territory, TerritoryHost
+
+    shop_models = [get_model(*name.split(".")) for name in SHOP_MODELS]
+
+    page_published.connect(invalidate, dispatch_uid="chrome-page-published")
+    page_unpublished.connect(invalidate, dispatch_uid="chrome-page-unpublished")
+    post_page_move.connect(invalidate, dispatch_uid="chrome-page-moved")
+    post_delete.connect(_invalidate_on_delete, dispatch_uid="chrome-page-deleted")
+    for model in (PortalSettings, Territory, TerritoryHost, *shop_models):
+        post_save.connect(
+            _invalidate_on_save, sender=model, dispatch_uid=f"chrome-{model.__name__}"
+        )
+        post_delete.connect(
+            _invalidate_on_save, sender=model, dispatch_uid=f"chrome-del-{model.__name__}"
+        )
+
+
+def _invalidate_on_delete(sender, instance, **kwargs) -> None:
+    if isinstance(instance, Page):
+        invalidate()

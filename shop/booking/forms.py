@@ -1,0 +1,71 @@
+"""The booking form: one per service line of the basket."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from portal.territories.models import Territory
+
+from .models import LineBooking
+from .routing import NotOfferedThere, route_line
+
+
+class BookingForm(forms.ModelForm):
+    """Who receives the service (the buyer or a relative), where they live and when."""
+
+    class Meta:
+        model = LineBooking
+        fields = [
+            "beneficiary",
+            "name",
+            "relationship",
+            "address",
+            "municipality",
+            "territory",
+            "phone",
+            "preferred_times",
+            "notes",
+        ]
+        widgets = {
+            "beneficiary": forms.RadioSelect,
+            "notes": forms.Textarea(attrs={"rows": 3}),
+            "phone": forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
+            "name": forms.TextInput(attrs={"autocomplete": "name"}),
+            "address": forms.TextInput(attrs={"autocomplete": "street-address"}),
+        }
+        help_texts = {
+            "relationship": _("Only for a relative: e.g. mother, son, grandfather."),
+            "territory": _(
+                "A relative who lives elsewhere is served by the cooperatives of their own "
+                "territory."
+            ),
+            "preferred_times": _("e.g. weekday mornings, Tuesday after 17:00"),
+        }
+
+    def __init__(self, *args, line, territory: Territory, **kwargs):
+        self.line, self.basket_territory = line, territory
+        super().__init__(*args, **kwargs)
+        self.fields["territory"].queryset = Territory.objects.order_by("name")
+        self.fields["territory"].empty_label = None
+        if not self.instance.pk:
+            self.initial.setdefault("territory", territory.pk)
+        for name, field in self.fields.items():
+            if name != "beneficiary":
+                field.widget.attrs.setdefault("class", "form-control")
+
+    def clean(self):
+        data = super().clean()
+        if data.get("beneficiary") == LineBooking.RELATIVE and not data.get("relationship"):
+            self.add_error(
+                "relationship", _("Tell us how the person is related to you (e.g. mother).")
+            )
+        territory = data.get("territory")
+        if territory is not None and territory != self.basket_territory:
+            try:
+                route_line(self.line.product, territory)
+            except NotOfferedThere as exc:
+                self.add_error(
+                    "territory",
+                    _("%(reason)s Choose another territory, or buy it on that portal.")
+                    % {"reason": exc},
+                )
+        return data

@@ -1,0 +1,50 @@
+"""Whose orders a dashboard user sees: the one rule every order view goes through.
+
+- Oscar staff (``is_staff``): every order, every line.
+- Territory staff (members of a territory's moderators group): that territory's orders,
+  all of their lines.
+- Cooperative staff (users of an Oscar partner): orders with a line of their cooperative,
+  and of those orders only their own lines.
+Anything else is a 404, never a 403 that would confirm the order exists.
+"""
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+from oscar.core.loading import get_model
+
+from portal.territories.models import Territory
+
+Order = get_model("order", "Order")
+Line = get_model("order", "Line")
+Partner = get_model("partner", "Partner")
+
+
+def staffed_territories(user) -> QuerySet:
+    """The territories whose orders ``user`` handles as territory staff."""
+    return Territory.objects.filter(moderators__user=user)
+
+
+def orders_for(user) -> QuerySet:
+    queryset = Order._default_manager.select_related("user", "territory").prefetch_related(
+        "lines", "status_changes"
+    )
+    if user.is_staff:
+        return queryset
+    scope = Q(lines__partner__users=user) | Q(territory__in=staffed_territories(user))
+    matching = Order._default_manager.filter(scope).values("pk")
+    return queryset.filter(pk__in=matching)
+
+
+def order_for_or_404(user, number: str):
+    try:
+        return orders_for(user).get(number=number)
+    except Order.DoesNotExist:
+        raise Http404() from None
+
+
+def lines_for(user, order) -> QuerySet:
+    """The lines of ``order`` that ``user`` may see and act on."""
+    lines = order.lines.select_related("partner", "booking", "booking__territory")
+    if user.is_staff or staffed_territories(user).filter(pk=order.territory_id).exists():
+        return lines
+    return lines.filter(partner__users=user)

@@ -1,0 +1,103 @@
+"""Oscar's order dashboard, scoped (see :mod:`.scoping`), with "schedule" as a line action."""
+
+from decimal import Decimal
+
+from django.contrib import messages
+from django.db.models import Count, Sum
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext as _
+from oscar.apps.dashboard.orders import views as core
+from oscar.core.loading import get_model
+
+from shop.booking.models import LineBooking
+from shop.order import statuses
+
+from .scoping import lines_for, order_for_or_404, orders_for
+
+OrderNote = get_model("order", "OrderNote")
+
+
+class OrderStatsView(core.OrderStatsView):
+    def get_stats(self, filters):
+        """Oscar's statistics, over the orders this user may see."""
+        orders = orders_for(self.request.user).filter(**filters)
+        return {
+            "total_orders": orders.count(),
+            "total_lines": core.Line.objects.filter(order__in=orders).count(),
+            "total_revenue": orders.aggregate(Sum("total_incl_tax"))["total_incl_tax__sum"]
+            or Decimal("0.00"),
+            "order_status_breakdown": orders.order_by("status")
+            .values("status")
+            .annotate(freq=Count("id")),
+        }
+
+
+class OrderListView(core.OrderListView):
+    def dispatch(self, request, *args, **kwargs):
+        self.base_queryset = orders_for(request.user).order_by("-date_placed")
+        return super(core.OrderListView, self).dispatch(request, *args, **kwargs)
+
+
+class OrderDetailView(core.OrderDetailView):
+    line_actions = (*core.OrderDetailView.line_actions, "schedule_lines")
+
+    def get_object(self, queryset=None):
+        return order_for_or_404(self.request.user, self.kwargs["number"])
+
+    def get_order_lines(self):
+        return lines_for(self.request.user, self.object)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["line_status_labels"] = [
+            (code, statuses.label(code)) for code in core.Line.all_statuses()
+        ]
+        return context
+
+    def schedule_lines(self, request, order, lines, quantities):
+        """Give the selected lines a date and move them to "scheduled"."""
+        when = parse_datetime(request.POST.get("scheduled_for", ""))
+        if when is None:
+            messages.error(request, _("Choose a valid date and time."))
+            return self.reload_page()
+        if timezone.is_naive(when):
+            when = timezone.make_aware(when)
+        invalid = [ln for ln in lines if statuses.SCHEDULED not in ln.available_statuses()]
+        if invalid:
+            messages.error(
+                request,
+                _("Line %(line)s cannot be scheduled now (it is %(status)s).")
+                % {"line": invalid[0].pk, "status": statuses.label(invalid[0].status)},
+            )
+            return self.reload_page()
+        for line in lines:
+            booking = LineBooking.objects.filter(order_line=line).first()
+            if booking is not None:  # the status e-mail tells the citizen the date
+                booking.scheduled_for = when
+                booking.save(update_fields=["scheduled_for", "updated"])
+                line.booking = booking
+            line.set_status(statuses.SCHEDULED)
+            order.notes.create(
+                user=request.user,
+                message=_("Line %(line)s scheduled for %(when)s.")
+                % {"line": line.pk, "when": timezone.localtime(when).strftime("%d/%m/%Y %H:%M")},
+                note_type=OrderNote.SYSTEM,
+            )
+        messages.info(request, _("The lines have been scheduled."))
+        return self.reload_page()
+
+
+class LineDetailView(core.LineDetailView):
+    def get_object(self, queryset=None):
+        order = order_for_or_404(self.request.user, self.kwargs["number"])
+        line = lines_for(self.request.user, order).filter(pk=self.kwargs["line_id"]).first()
+        if line is None:
+            raise core.Http404()
+        return line
+
+
+class ShippingAddressUpdateView(core.ShippingAddressUpdateView):
+    def get_object(self, queryset=None):
+        order = order_for_or_404(self.request.user, self.kwargs["number"])
+        return core.get_object_or_404(self.model, order=order)

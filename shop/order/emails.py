@@ -1,0 +1,95 @@
+"""E-mails about orders, beyond Oscar's own confirmation.
+
+- The citizen's confirmation is Oscar's ``ORDER_PLACED`` communication, sent once by the
+  placement that writes the order (:mod:`shop.checkout.placement`); its templates are in
+  the theme (``oscar/communication/emails/commtype_order_placed_*``) and list the booking.
+- Each cooperative gets ``COOPERATIVE_NEW_ORDER`` with its own lines only.
+- The citizen gets ``LINE_STATUS_CHANGED`` when a cooperative moves a line on.
+
+Messages are rendered with Oscar's communication event types (a database row overrides the
+templates) and sent after the transaction commits, so a rolled-back order sends nothing.
+"""
+
+import logging
+from collections import defaultdict
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import translation
+from oscar.core.loading import get_class, get_model
+
+from . import statuses
+
+logger = logging.getLogger(__name__)
+CommunicationEventType = get_model("communication", "CommunicationEventType")
+Dispatcher = get_class("communication.utils", "Dispatcher")
+
+COOPERATIVE_NEW_ORDER = "COOPERATIVE_NEW_ORDER"
+LINE_STATUS_CHANGED = "LINE_STATUS_CHANGED"
+
+
+def _booking(line):
+    try:
+        return line.booking
+    except Exception:  # RelatedObjectDoesNotExist: a line with no booking (a gift voucher)
+        return None
+
+
+def _render(code: str, language: str, context: dict) -> dict:
+    with translation.override(language):
+        return CommunicationEventType.objects.get_and_render(code, context)
+
+
+def _send(recipients: list[str], messages: dict) -> None:
+    def send():
+        dispatcher = Dispatcher(logger=logger)
+        for email in recipients:
+            dispatcher.dispatch_direct_messages(email, messages)
+
+    transaction.on_commit(send)
+
+
+def send_cooperative_emails(order) -> int:
+    """One e-mail to each cooperative of ``order``, listing only its lines; how many sent."""
+    by_partner = defaultdict(list)
+    for line in order.lines.select_related("partner", "booking", "booking__territory"):
+        if line.partner_id:
+            by_partner[line.partner].append(line)
+    language = order.territory.default_language if order.territory_id else settings.LANGUAGE_CODE
+    sent = 0
+    for partner, lines in by_partner.items():
+        recipients = sorted(
+            {u.email for u in partner.users.filter(is_active=True) if u.email},
+        )
+        if not recipients:
+            logger.warning("cooperative %s has no staff to tell about %s", partner, order)
+            continue
+        context = {"order": order, "partner": partner, "lines": lines, "site": order.site}
+        _send(recipients, _render(COOPERATIVE_NEW_ORDER, language, context))
+        sent += 1
+    return sent
+
+
+def send_line_status_email(line, old_status: str, new_status: str) -> bool:
+    """Tell the citizen that a cooperative moved ``line`` on (if there is anyone to tell)."""
+    order = line.order
+    if not order.email or new_status not in statuses.CITIZEN_MESSAGES:
+        return False
+    booking = _booking(line)
+    language = (
+        booking.language
+        if booking and booking.language
+        else (order.territory.default_language if order.territory_id else settings.LANGUAGE_CODE)
+    )
+    with translation.override(language):
+        context = {
+            "order": order,
+            "line": line,
+            "booking": booking,
+            "status": statuses.label(new_status),
+            "message": str(statuses.CITIZEN_MESSAGES[new_status]),
+            "site": order.site,
+        }
+        messages = _render(LINE_STATUS_CHANGED, language, context)
+    _send([order.email], messages)
+    return True

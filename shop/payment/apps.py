@@ -1,0 +1,5 @@
+import oscar.apps.payment.apps as apps
+
+
+class PaymentConfig(apps.PaymentConfig):
+    name = "shop.payment"

@@ -1,0 +1,68 @@
+"""Stripe webhook events: verified by signature, de-duplicated by id, one handler per type.
+
+An event is written to ``StripeEvent`` (unique ``event_id``) in the same transaction as its
+handling: a repeated delivery finds the row and does nothing; a handling that fails rolls the
+row back so that Stripe's retry handles it again.
+"""
+
+import logging
+from collections.abc import Callable
+from typing import Any
+
+import stripe
+from django.conf import settings
+from django.db import IntegrityError, transaction
+
+from .fulfilment import fulfil, record_failure
+from .models import StripeEvent
+
+logger = logging.getLogger(__name__)
+
+
+class InvalidEvent(Exception):
+    """Not a genuine Stripe event for this endpoint: answer 400 and write nothing."""
+
+
+def verified_event(payload: bytes, signature: str | None) -> stripe.Event:
+    """Check the ``Stripe-Signature`` header (HMAC-SHA256, timestamp tolerance) and parse."""
+    try:
+        return stripe.Webhook.construct_event(
+            payload, signature or "", settings.STRIPE_WEBHOOK_SECRET
+        )
+    except (ValueError, stripe.SignatureVerificationError) as error:
+        raise InvalidEvent(str(error)) from error
+
+
+def payment_intent_succeeded(intent: Any) -> None:
+    fulfil(intent)
+
+
+def payment_intent_payment_failed(intent: Any) -> None:
+    record_failure(intent)
+
+
+HANDLERS: dict[str, Callable[[Any], None]] = {
+    "payment_intent.succeeded": payment_intent_succeeded,
+    "payment_intent.payment_failed": payment_intent_payment_failed,
+}
+
+
+def handle(event: stripe.Event) -> bool:
+    """Handle ``event`` once; False when it was already handled or is of no interest."""
+    handler = HANDLERS.get(event.type)
+    if handler is None:
+        return False
+    obj = event.data.object
+    try:
+        with transaction.atomic():
+            StripeEvent.objects.create(
+                event_id=event.id,
+                type=event.type,
+                payment_intent_id=getattr(obj, "id", "") or "",
+            )
+            handler(obj)
+    except IntegrityError:
+        if StripeEvent.objects.filter(event_id=event.id).exists():
+            return False  # delivered before (or concurrently): already handled
+        raise
+    return True

@@ -1,0 +1,164 @@
+"""Cooperative staff see and fulfil only their own lines; territory staff see their orders."""
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core import mail
+from django.utils import translation
+from oscar.core.loading import get_model
+
+from shop.dashboard.orders.access import cooperative_staff_group
+from shop.order import statuses
+from tests.conftest import portal_client
+from tests.orders_support import basket_with, book, citizen, place
+
+pytestmark = pytest.mark.django_db
+Partner = get_model("partner", "Partner")
+Product = get_model("catalogue", "Product")
+
+
+def staff_of(code: str):
+    User = get_user_model()
+    email = f"ordini.{code}@example.it"
+    user = User.objects.create_user(username=email, email=email, password="x")
+    user.groups.add(cooperative_staff_group())
+    Partner.objects.get(code=code).users.add(user)
+    return user
+
+
+def dashboard(user, slug: str = "rho"):
+    client = portal_client(slug)
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def orders(territories):
+    """An order on rho (Stripes), one on sondrio (Forme), one on padova with two cooperatives."""
+    made = {}
+    for key, slug, upcs in (
+        ("rho", "rho", ["yoga-bambini-online"]),
+        ("sondrio", "sondrio", ["tutoring-online--1"]),
+        ("padova", "padova", ["socializzazione-anziani", "italiano-l2-minori"]),
+    ):
+        basket = basket_with(territories[slug], upcs, user=citizen())
+        book(basket, territories[slug])
+        made[key] = place(basket, user=citizen())
+    return made
+
+
+def test_cooperative_staff_list_only_orders_with_their_lines(orders):
+    html = dashboard(staff_of("stripes")).get("/shop/dashboard/orders/").content.decode()
+    assert orders["rho"].number in html
+    assert orders["sondrio"].number not in html
+    assert orders["padova"].number not in html
+
+
+def test_another_cooperatives_order_is_a_404(orders):
+    client = dashboard(staff_of("stripes"))
+    sondrio = orders["sondrio"]
+    assert client.get(f"/shop/dashboard/orders/{sondrio.number}/").status_code == 404
+    line = sondrio.lines.get()
+    url = f"/shop/dashboard/orders/{sondrio.number}/lines/{line.pk}/"
+    assert client.get(url).status_code == 404
+    own = client.get(f"/shop/dashboard/orders/{orders['rho'].number}/")
+    assert own.status_code == 200
+    html = own.content.decode()  # the booking, and the "schedule" action
+    assert "Maria Rossi" in html and 'value="schedule_lines"' in html
+
+
+def test_in_a_shared_order_each_cooperative_sees_only_its_lines(orders):
+    padova = orders["padova"]
+    mine = padova.lines.get(partner__code="jonathan")
+    theirs = padova.lines.get(partner__code="veneto-insieme")
+    client = dashboard(staff_of("jonathan"), "padova")
+    html = client.get(f"/shop/dashboard/orders/{padova.number}/").content.decode()
+    assert mine.title in html and theirs.title not in html
+    url = f"/shop/dashboard/orders/{padova.number}/lines/{theirs.pk}/"
+    assert client.get(url).status_code == 404
+    # acting on the other cooperative's line is refused and changes nothing
+    client.post(
+        f"/shop/dashboard/orders/{padova.number}/",
+        {
+            "line_action": "change_line_statuses",
+            "selected_line": [theirs.pk],
+            f"selected_line_qty_{theirs.pk}": 1,
+            "new_status": statuses.ACCEPTED,
+        },
+    )
+    theirs.refresh_from_db()
+    assert theirs.status == statuses.NEW
+
+
+def test_cooperative_staff_see_only_their_products(orders):
+    html = dashboard(staff_of("stripes")).get("/shop/dashboard/catalogue/").content.decode()
+    assert "Yoga" in html  # a Stripes service (rho)
+    assert "Circolo di lettura" not in html  # only Tiralistori (sondrio) offers it
+    other = Product.objects.get(upc="circolo-lettura-anziani")
+    url = f"/shop/dashboard/catalogue/products/{other.pk}/"
+    assert dashboard(staff_of("proodos")).get(url).status_code == 404
+
+
+def test_territory_staff_see_their_territorys_orders_only(territories, orders):
+    User = get_user_model()
+    officer = User.objects.create_user(username="uff.rho", email="uff@rho.it", password="x")
+    officer.groups.add(territories["rho"].moderators)
+    client = dashboard(officer)
+    html = client.get("/shop/dashboard/orders/").content.decode()
+    assert orders["rho"].number in html and orders["sondrio"].number not in html
+    assert client.get(f"/shop/dashboard/orders/{orders['sondrio'].number}/").status_code == 404
+    assert client.get(f"/shop/dashboard/orders/{orders['rho'].number}/").status_code == 200
+
+
+def test_a_citizen_cannot_open_the_dashboard(orders):
+    client = dashboard(citizen())
+    response = client.get(f"/shop/dashboard/orders/{orders['rho'].number}/")
+    assert response.status_code in (302, 403, 404)
+    assert orders["rho"].number not in response.content.decode()
+
+
+def test_staff_accept_schedule_and_deliver_a_line(orders, django_capture_on_commit_callbacks):
+    order = orders["rho"]
+    line = order.lines.get()
+    client = dashboard(staff_of("stripes"))
+    url = f"/shop/dashboard/orders/{order.number}/"
+    selected = {"selected_line": [line.pk], f"selected_line_qty_{line.pk}": 1}
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            url,
+            {"line_action": "change_line_statuses", "new_status": "accepted", **selected},
+        )
+        bad = client.post(
+            url, {"line_action": "schedule_lines", "scheduled_for": "domani", **selected}
+        )
+        line.refresh_from_db()
+        assert line.status == statuses.ACCEPTED and bad.status_code == 302
+        client.post(
+            url,
+            {"line_action": "schedule_lines", "scheduled_for": "2030-03-05T10:30", **selected},
+        )
+        line.refresh_from_db()
+        assert line.status == statuses.SCHEDULED
+        assert line.booking.scheduled_for.year == 2030
+        client.post(
+            url,
+            {"line_action": "change_line_statuses", "new_status": "delivered", **selected},
+        )
+    line.refresh_from_db()
+    assert line.status == statuses.DELIVERED
+    # the citizen heard about each step, in Italian
+    assert [m.to for m in mail.outbox] == [[order.email]] * 3
+    with translation.override("it"):
+        labels = [statuses.label(s) for s in ("accepted", "scheduled", "delivered")]
+    for message, label in zip(mail.outbox, labels, strict=True):
+        assert label in message.subject
+    assert "2030" in mail.outbox[1].body  # the date
+
+
+def test_the_settings_pipeline_is_the_one_statuses_names():
+    from django.conf import settings
+
+    assert settings.OSCAR_LINE_STATUS_PIPELINE == {
+        k: tuple(v) for k, v in statuses.PIPELINE.items()
+    }
+    assert settings.OSCAR_INITIAL_LINE_STATUS == statuses.INITIAL
