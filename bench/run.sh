@@ -22,6 +22,7 @@ command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk 
 
 .venv/bin/gunicorn portal.wsgi:application --workers 2 --bind 127.0.0.1:$PORT \
   --env DJANGO_SETTINGS_MODULE=$DJANGO_SETTINGS_MODULE --log-level warning &
+echo "whole-page cache for anonymous visitors: ${PORTAL_PAGE_CACHE_SECONDS:-60} s (0: every page rendered)"
 server=$!
 trap 'kill $server 2>/dev/null' EXIT
 for _ in $(seq 50); do curl -sf -o /dev/null -H 'Host: sondrio.localhost' "http://127.0.0.1:$PORT/" && break; sleep 0.2; done

@@ -25,6 +25,8 @@ PORTAL_PRODUCTS_PER_PAGE = 24
 PORTAL_CHROME_CACHE_SECONDS = 600
 # How long a process trusts what it knows of host → territory without asking the database.
 PORTAL_TERRITORY_CACHE_SECONDS = 60
+# Whole Wagtail pages for visitors without cookies (portal/territories/page_cache.py); 0: off.
+PORTAL_PAGE_CACHE_SECONDS = 60
 PORTAL_NEWS_PER_PAGE = 10  # articles per page of a news index
 PORTAL_FEED_ITEMS = 20  # articles in a portal's RSS and Atom feeds
 PORTAL_SEARCH_RESULTS = 20  # pages, and services, shown by a portal's search

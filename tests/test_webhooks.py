@@ -159,7 +159,9 @@ def committed(django_db_setup, django_db_blocker):
 
     with django_db_blocker.unblock():
         Basket = get_model("basket", "Basket")
+        LineBooking = get_model("booking", "LineBooking")
         baskets_before = set(Basket.objects.values_list("pk", flat=True))
+        bookings_before = set(LineBooking.objects.values_list("pk", flat=True))
         yield {t.slug: t for t in Territory.objects.select_related("site")}
         payments = StripePayment.objects.exclude(basket_id__in=baskets_before)
         orders = Order.objects.filter(pk__in=payments.values("order_id"))
@@ -170,6 +172,7 @@ def committed(django_db_setup, django_db_blocker):
         payments.delete()
         Order.objects.filter(pk__in=order_ids).delete()
         Basket.objects.exclude(pk__in=baskets_before).delete()
+        LineBooking.objects.exclude(pk__in=bookings_before).delete()
 
 
 @pytest.mark.postgres

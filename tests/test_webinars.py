@@ -132,7 +132,7 @@ def test_registration_confirms_and_sends_link_with_ics(territories):
     response = sign_up(client, page)
     assert response.status_code == 302
     html = client.get(page.url).content.decode()
-    assert "You are registered" in html or "Sei registrat" in html
+    assert "Iscrizione confermata" in html
     assert ONLINE_LINK not in html  # never on the public page, even for the registered
     (registration,) = rows(page)
     assert registration.status == Registration.Status.CONFIRMED
@@ -241,7 +241,7 @@ def test_network_only_webinar_for_anonymous_and_outsiders(territories):
     # a signed-in member of ANOTHER territory's network is an outsider here
     client.force_login(network_member(territories["rho"], "rho@example.it"))
     html = client.get(page.url).content.decode()
-    assert 'name="consent"' not in html and "not part of the network" in html
+    assert 'name="consent"' not in html and "non fa parte della rete" in html
     assert rows(page) == []
 
 

@@ -21,3 +21,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
 # Uploaded files of the tests go to a scratch folder, not the project's media/.
 MEDIA_ROOT = Path(tempfile.gettempdir()) / "portal-test-media"
 WHITENOISE_USE_FINDERS = True
+
+# Whole-page caching is tested on its own (tests/test_page_cache.py): elsewhere every request
+# renders, so that query counts and page contents are those of the page itself.
+PORTAL_PAGE_CACHE_SECONDS = 0

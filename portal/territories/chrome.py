@@ -28,6 +28,8 @@ _MISSING = object()
 GENERATION_KEY = "portal:chrome-generation"
 # What the chrome and the cached navigation of the shop (categories on offer) show of the shop.
 SHOP_MODELS = ("partner.StockRecord", "catalogue.Category", "catalogue.ProductCategory")
+# What cached whole pages show besides pages (portal/territories/page_cache.py): seats left.
+OTHER_MODELS = ("events.Registration",)
 
 
 def generation() -> str:
@@ -82,16 +84,19 @@ def _invalidate_on_save(sender, instance, **kwargs) -> None:
 
 def connect() -> None:
     """Called from the territories app's ready(): every change that shows in the chrome."""
+    from django.apps import apps
     from oscar.core.loading import get_model
 
     from .models import PortalSettings, Territory, TerritoryHost
 
     shop_models = [get_model(*name.split(".")) for name in SHOP_MODELS]
+    shop_models += [apps.get_model(name) for name in OTHER_MODELS]
 
     page_published.connect(invalidate, dispatch_uid="chrome-page-published")
     page_unpublished.connect(invalidate, dispatch_uid="chrome-page-unpublished")
     post_page_move.connect(invalidate, dispatch_uid="chrome-page-moved")
     post_delete.connect(_invalidate_on_delete, dispatch_uid="chrome-page-deleted")
+    post_save.connect(_invalidate_on_page_save, dispatch_uid="chrome-page-saved")
     for model in (PortalSettings, Territory, TerritoryHost, *shop_models):
         post_save.connect(
             _invalidate_on_save, sender=model, dispatch_uid=f"chrome-{model.__name__}"
@@ -103,4 +108,9 @@ def connect() -> None:
 
 def _invalidate_on_delete(sender, instance, **kwargs) -> None:
     if isinstance(instance, Page):
+        invalidate()
+
+
+def _invalidate_on_page_save(sender, instance, **kwargs) -> None:
+    if isinstance(instance, Page):  # drafts too: rare, and a page built in code is not "published"
         invalidate()

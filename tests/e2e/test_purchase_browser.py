@@ -12,6 +12,7 @@ import shutil
 import pytest
 from oscar.core.loading import get_model
 
+from shop.booking.models import LineBooking
 from shop.payment.models import StripeEvent, StripePayment
 from tests.stripe_support import (
     CARD_3DS,
@@ -40,6 +41,7 @@ StockRecord = get_model("partner", "StockRecord")
 def committed(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         baskets_before = set(Basket.objects.values_list("pk", flat=True))
+        bookings_before = set(LineBooking.objects.values_list("pk", flat=True))
         yield
         payments = StripePayment.objects.exclude(basket_id__in=baskets_before)
         order_ids = list(payments.exclude(order=None).values_list("order_id", flat=True))
@@ -49,6 +51,7 @@ def committed(django_db_setup, django_db_blocker):
         payments.delete()
         Order.objects.filter(pk__in=order_ids).delete()
         Basket.objects.exclude(pk__in=baskets_before).delete()
+        LineBooking.objects.exclude(pk__in=bookings_before).delete()
 
 
 @pytest.fixture(scope="module")
@@ -100,7 +103,7 @@ def buy(browser, portal_server, email: str, card: str, answer_3ds: bool = False)
         "button[type=submit]"
     ).click()
     page.wait_for_url(base + "/shop/checkout/booking/")
-    page.get_by_label("Myself").check()
+    page.get_by_label("Per me").check()
     for label, value in (
         ("full name", "Anna Bianchi"),
         ("address", "Via Roma 1"),
@@ -108,7 +111,7 @@ def buy(browser, portal_server, email: str, card: str, answer_3ds: bool = False)
         ("phone", "0342 000000"),
     ):
         page.locator(f"input[name$='-{label.split()[-1]}']").fill(value)
-    page.get_by_role("button", name="Continue to payment").click()
+    page.get_by_role("button", name="Prosegui con il pagamento").click()
     page.wait_for_url(base + "/shop/checkout/payment-details/")
     element = page.locator("#card-element")
     element.locator("input[placeholder=number]").fill(card)
