@@ -25,7 +25,7 @@ serve_time() {  # run `make demo` until a portal answers; print seconds
 
 echo "make demo, fresh clone:   $(serve_time) s"
 echo "make demo, second time:   $(serve_time) s"
-sed 's/slug = "sondrio"/slug = "lecco"/; s/sondriowelfare/leccowelfare/g' sites/sondrio.toml >sites/lecco.toml
+sed 's/slug = "sondrio"/slug = "lecco"/; s/sondriowelfare/leccowelfare/g; s/SondrioWelfare/LeccoWelfare/' sites/sondrio.toml >sites/lecco.toml
 start=$SECONDS; .venv/bin/python manage.py portal build lecco -v0
 echo "portal build, one new territory: $((SECONDS - start)) s"
 rm sites/lecco.toml

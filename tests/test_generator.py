@@ -110,6 +110,17 @@ def test_rebuild_follows_the_spec_where_nobody_edited(tmp_path):
     assert str(lecco.stockrecords.get(product__voucher=None).price) == "22.50"
 
 
+def test_a_portal_named_like_another_gets_groups_of_its_own(tmp_path, territories):
+    spec = VALID.replace('name = "LeccoWelfare"', 'name = "SondrioWelfare"')
+    assert spec != VALID
+    call_command("portal", "build", str(write_spec(tmp_path, spec)))
+    lecco, sondrio = Territory.objects.get(slug="lecco"), territories["sondrio"]
+    assert lecco.editors_id != sondrio.editors_id
+    assert lecco.moderators_id != sondrio.moderators_id
+    assert "SondrioWelfare" in lecco.editors.name and lecco.editors.name.endswith("(lecco)")
+    assert not sondrio.editors.user_set.filter(email="redazione@lario.example").exists()
+
+
 def test_editor_groups_are_per_territory(territories):
     names = set(Group.objects.values_list("name", flat=True))
     for territory in territories.values():

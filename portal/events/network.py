@@ -2,9 +2,9 @@
 webinars. The generator makes one per territory and puts the cooperatives' editors in it.
 """
 
-from django.contrib.auth.models import Group
 from django.utils.translation import gettext as _
 
+from portal.territories.groups import own_group
 from portal.territories.models import Territory
 
 from .models import Network
@@ -18,12 +18,9 @@ def ensure_network(territory: Territory) -> tuple[Network, bool]:
     name = _("%(portal)s network members") % {"portal": territory.name}
     network = Network.objects.filter(territory=territory).select_related("group").first()
     created = network is None
+    group, _created = own_group(None if created else network.group, name, territory.slug)
     if created:
-        group, _created = Group.objects.get_or_create(name=name)
         network = Network.objects.create(territory=territory, group=group)
-    elif network.group.name != name:
-        network.group.name = name
-        network.group.save(update_fields=["name"])
     staff = [
         user
         for partner in territory.cooperatives.prefetch_related("users")

@@ -46,6 +46,7 @@ from shop.catalogue.fixture import load_catalogue, sync_catalogue
 from shop.dashboard.orders.access import cooperative_staff_group, dashboard_access
 from shop.giftcards.products import sync_gift_vouchers
 
+from .groups import own_group
 from .models import PortalSettings, Territory, TerritoryHost
 from .seeding import Seeder
 from .spec import SpecError, TerritorySpec, display_path
@@ -456,13 +457,8 @@ class _Builder:
         self._workflow()
 
     def _group(self, role: str, name: str) -> Group:
-        group = getattr(self.territory, role)
-        if group is None:
-            group, created = Group.objects.get_or_create(name=name)
-            self.seeder.count("group", created, name)
-        elif group.name != name:
-            group.name = name
-            group.save()
+        group, created = own_group(getattr(self.territory, role), name, self.spec.slug)
+        self.seeder.count("group", created, group.name)
         return group
 
     def _workflow(self) -> None:
