@@ -22,6 +22,7 @@ from django.conf import settings as django_settings
 from oscar.core.loading import get_model
 
 from tests.conftest import portal_client
+from tests.test_giftcards import add_voucher
 
 StockRecord = get_model("partner", "StockRecord")
 
@@ -130,6 +131,28 @@ def checkout_client(territories, slug: str = "sondrio", email: str = "anna@examp
     response = book_for_myself(client, territories[slug])
     assert response["Location"] == "/shop/checkout/payment-details/"
     return client, offer
+
+
+def service_and_voucher_client(territories, email: str, slug: str = "sondrio"):
+    """A guest with a service and a 50 € voucher for Giulia (sent today) in the basket,
+    booked, on the payment page of ``slug``; returns (client, the service's stock record)."""
+    territory = territories[slug]
+    service = (
+        StockRecord.objects.filter(territory=territory, product__voucher=None)
+        .order_by("pk")
+        .first()
+    )
+    voucher = StockRecord.objects.get(territory=territory, product__upc=f"buono-regalo-{slug}")
+    client = portal_client(slug)
+    client.post(f"/shop/basket/add/{service.product_id}/", {"quantity": 1})
+    added = add_voucher(client, voucher.product)  # 50 € for Giulia, e-mailed today
+    assert added.redirect_chain, added.content.decode()[:2000]
+    response = client.post("/shop/checkout/", {"username": email, "options": "anonymous"})
+    assert response["Location"] == "/shop/checkout/booking/"
+    booking = client.get("/shop/checkout/booking/").content.decode()
+    assert len(set(re.findall(r'name="(line-\d+)-name"', booking))) == 1  # the service only
+    assert book_for_myself(client, territory)["Location"] == "/shop/checkout/payment-details/"
+    return client, service
 
 
 def book_for_myself(client, territory):

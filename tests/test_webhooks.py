@@ -8,6 +8,7 @@ The PaymentIntents themselves are real, created on localstripe through our check
 import os
 import threading
 import time
+from decimal import Decimal
 
 import pytest
 from django.core import mail
@@ -15,6 +16,8 @@ from django.db import connections
 from django.test import Client
 from oscar.core.loading import get_model
 
+from portal.ledger.models import Account, Hold, Transfer
+from shop.giftcards.models import GiftCard
 from shop.payment import gateway
 from shop.payment.models import StripeEvent, StripePayment
 from tests.stripe_support import (
@@ -25,6 +28,7 @@ from tests.stripe_support import (
     event_payload,
     localstripe_url,  # noqa: F401  (fixture)
     pay_by_card,
+    service_and_voucher_client,
     signed,
     stripe_settings,  # noqa: F401  (fixture)
 )
@@ -45,10 +49,16 @@ def post_event(payload: bytes, signature: str, host: str = "sondrio.localhost"):
     )
 
 
-def paid_awaiting_3ds(territories, email: str) -> tuple[Client, dict, dict]:
+def paid_awaiting_3ds(
+    territories, email: str, with_voucher: bool = False
+) -> tuple[Client, dict, dict]:
     """A checkout whose 3-D Secure was just completed in the browser: Stripe has the money,
-    we have no order yet (neither the return page nor the webhook has arrived)."""
-    client, _offer = checkout_client(territories, email=email)
+    we have no order yet (neither the return page nor the webhook has arrived). With
+    ``with_voucher`` the basket also holds a 50 € gift voucher for giulia@example.it."""
+    if with_voucher:
+        client, _offer = service_and_voucher_client(territories, email)
+    else:
+        client, _offer = checkout_client(territories, email=email)
     _setup, answer = pay_by_card(client, CARD_3DS)
     confirm_card_payment(answer["client_secret"])
     intent = gateway.payment_intent(answer["client_secret"].split("_secret_")[0])
@@ -153,7 +163,9 @@ def test_a_webhook_for_someone_elses_intent_places_nothing(territories):
 def committed(django_db_setup, django_db_blocker):
     """Committed rows (the threads' own connections must see them), removed afterwards.
 
-    Not ``transaction=True``: that empties the whole database, portals included.
+    Not ``transaction=True``: that empties the whole database, portals included. Vouchers
+    issued meanwhile go with their ledger accounts, transfers and holds, and the balances of
+    accounts that existed before (a territory's voucher sales) are put back.
     """
     from portal.territories.models import Territory
 
@@ -162,7 +174,17 @@ def committed(django_db_setup, django_db_blocker):
         LineBooking = get_model("booking", "LineBooking")
         baskets_before = set(Basket.objects.values_list("pk", flat=True))
         bookings_before = set(LineBooking.objects.values_list("pk", flat=True))
+        balances_before = dict(Account.objects.values_list("pk", "balance"))
+        transfers_before = set(Transfer.objects.values_list("pk", flat=True))
+        holds_before = set(Hold.objects.values_list("pk", flat=True))
+        cards_before = set(GiftCard.objects.values_list("pk", flat=True))
         yield {t.slug: t for t in Territory.objects.select_related("site")}
+        GiftCard.objects.exclude(pk__in=cards_before).delete()
+        Hold.objects.exclude(pk__in=holds_before).delete()
+        Transfer.objects.exclude(pk__in=transfers_before).delete()
+        Account.objects.exclude(pk__in=balances_before).delete()
+        for pk, balance in balances_before.items():
+            Account.objects.filter(pk=pk).exclude(balance=balance).update(balance=balance)
         payments = StripePayment.objects.exclude(basket_id__in=baskets_before)
         orders = Order.objects.filter(pk__in=payments.values("order_id"))
         order_ids = list(orders.values_list("pk", flat=True))
@@ -178,8 +200,9 @@ def committed(django_db_setup, django_db_blocker):
 @pytest.mark.postgres
 @needs_postgres
 def test_ten_concurrent_deliveries_place_one_order(committed):
+    """The same signed event ten times at once: one order, one e-mail, one voucher."""
     territories = committed
-    client, _answer, intent = paid_awaiting_3ds(territories, "ugo@example.it")
+    client, _answer, intent = paid_awaiting_3ds(territories, "ugo@example.it", with_voucher=True)
     payload = event_payload("payment_intent.succeeded", intent, event_id="evt_concurrent")
     signature = signed(payload)
     barrier = threading.Barrier(10)
@@ -202,6 +225,12 @@ def test_ten_concurrent_deliveries_place_one_order(committed):
     assert Order.objects.filter(guest_email="ugo@example.it").count() == 1
     assert StripeEvent.objects.filter(event_id="evt_concurrent").count() == 1
     assert [m.to for m in mail.outbox if "ugo@example.it" in m.to] == [["ugo@example.it"]]
+    order = Order.objects.get(guest_email="ugo@example.it")
+    card = GiftCard.objects.get(order_line__order=order)
+    assert card.initial_amount == Decimal("50.00")
+    assert card.account.balance == Decimal("50.00")
+    assert Transfer.objects.filter(destination=card.account).count() == 1
+    assert [m.to for m in mail.outbox if m.to == ["giulia@example.it"]] == [["giulia@example.it"]]
 
 
 @pytest.mark.postgres

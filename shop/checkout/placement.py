@@ -15,6 +15,7 @@ from django.http import HttpRequest
 from oscar.core.loading import get_class, get_model
 
 from shop.partner.strategy import TerritoryStrategy
+from shop.payment import tender
 
 OrderPlacementMixin = get_class("checkout.mixins", "OrderPlacementMixin")
 CheckoutSessionData = get_class("checkout.utils", "CheckoutSessionData")
@@ -50,6 +51,9 @@ class OrderPlacement(OrderPlacementMixin):
             )
         )
         self.add_payment_event(PAID_EVENT, payment.amount, reference=card_reference)
+        if payment.amount < submission["order_total"].incl_tax:  # vouchers paid the rest
+            for source in tender.paid_sources(payment.order_number):
+                self.add_payment_source(source)
         order_kwargs = submission["order_kwargs"]
         if payment.guest_email and not self.request.user.is_authenticated:
             order_kwargs["guest_email"] = payment.guest_email

@@ -141,9 +141,12 @@ class PaymentDetailsView(core_views.PaymentDetailsView):
             tender.hold(order_number, plan)
         except tender.VouchersChanged as error:
             raise UnableToTakePayment(vouchers_changed_message()) from error
+        for source in tender.paid_sources(order_number):
+            self.add_payment_source(source)
 
     def handle_successful_order(self, order):
         tender.capture(order.number)
+        tender.forget(self.request)
         return super().handle_successful_order(order)
 
     def checkout_data(self) -> dict:
@@ -351,4 +354,5 @@ def finish_checkout(request, checkout_session, order) -> None:
     if order is None:
         return
     checkout_session.flush()
+    tender.forget(request)
     request.session["checkout_order_id"] = order.id

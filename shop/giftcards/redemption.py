@@ -150,6 +150,18 @@ def holds_for_order(order_number: str):
     return Hold.objects.filter(reference=_reference(order_number)).select_related("source")
 
 
+def shares_for_order(order_number: str) -> list[tuple[GiftCard, Decimal]]:
+    """What each voucher pays of order ``order_number`` (held or captured, not released),
+    for the order's payment sources. One query."""
+    holds = (
+        holds_for_order(order_number)
+        .exclude(status=Hold.Status.RELEASED)
+        .select_related("source__giftcard")
+        .order_by("pk")
+    )
+    return [(held.source.giftcard, held.amount) for held in holds]
+
+
 def hold_for_order(order_number: str, plan: TenderPlan) -> list[Hold]:
     """Set aside what each voucher of ``plan`` pays for order ``order_number``.
 

@@ -40,4 +40,5 @@ def remove_card(request: HttpRequest, card_id: int) -> None:
 
 def forget_cards(request: HttpRequest) -> None:
     """After an order is placed: the vouchers were spent, the next basket starts clean."""
-    request.session.pop(_key(request), None)
+    if getattr(request, "territory", None) is not None:
+        request.session.pop(_key(request), None)

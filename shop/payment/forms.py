@@ -13,3 +13,5 @@ class RefundForm(forms.Form):
         max_digits=12,
         decimal_places=2,
     )
+    # made when the form is shown: the same form sent twice refunds once
+    request_key = forms.CharField(required=False, max_length=64, widget=forms.HiddenInput)

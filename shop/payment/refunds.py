@@ -1,10 +1,18 @@
-"""Refunds (full or partial) of an order's card payment, through Stripe, recorded on the order.
+"""Refunds (full or partial) of an order's card payment, through Stripe, recorded on the order
+and on the ledger.
 
 The order's card ``Source`` row is locked while refunding, so two staff clicking at once
-cannot refund more than was paid; Stripe gets an idempotency key made of the order and the
-amount already refunded.
+cannot refund more than was paid. Only the card's part can be refunded here: what gift
+vouchers paid is not given back by card.
+
+A refund request carries a key (the dashboard form makes one each time it is shown): the
+same request sent twice (a double click, a reload) finds the ledger transfer written the
+first time, keyed by it, and refunds nothing more, on Stripe or on localstripe (which
+ignores Stripe's idempotency keys). Without a request key the transfer is keyed by Stripe's
+refund id.
 """
 
+from dataclasses import dataclass
 from decimal import Decimal
 
 import stripe
@@ -12,7 +20,11 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from oscar.core.loading import get_model
 
-from . import gateway
+from portal.ledger.models import Transfer
+from portal.ledger.transfers import transfer
+
+from . import gateway, tender
+from .accounts import card_payments_account, card_refunds_account
 from .models import StripePayment
 
 Source = get_model("payment", "Source")
@@ -27,8 +39,44 @@ class RefundRefused(Exception):
     """A refund that cannot be made; the message is for the staff member."""
 
 
-def refund_order(order, amount: Decimal, user=None) -> PaymentEvent:
-    """Refund ``amount`` of ``order``'s card payment; returns the order's payment event."""
+@dataclass(frozen=True)
+class CardRefundSummary:
+    """What the refund form tells staff: what the card paid and can still get back, and
+    what gift vouchers paid (not refundable by card)."""
+
+    card_paid: Decimal
+    card_refundable: Decimal
+    vouchers_paid: Decimal
+
+
+def card_refund_summary(order) -> CardRefundSummary | None:
+    """None when ``order`` was not paid by card."""
+    payment = StripePayment.objects.filter(order=order).first()
+    if payment is None:
+        return None
+    card = Decimal("0.00")
+    refundable = Decimal("0.00")
+    vouchers = Decimal("0.00")
+    for source in order.sources.select_related("source_type"):
+        if source.reference == payment.payment_intent_id:
+            card += source.amount_debited
+            refundable += source.amount_available_for_refund
+        elif source.source_type.name == tender.LEDGER_SOURCE:
+            vouchers += source.amount_debited
+    return CardRefundSummary(card, refundable, vouchers)
+
+
+def _ledger_key(order, request_key: str, refund_id: str) -> str:
+    if request_key:
+        return f"card-refund:{order.number}:{request_key}"
+    return f"card-refund:{refund_id}"
+
+
+def refund_order(order, amount: Decimal, user=None, request_key: str = "") -> PaymentEvent:
+    """Refund ``amount`` of ``order``'s card payment; returns the order's payment event.
+
+    With ``request_key``, a request already made returns its event and refunds nothing.
+    """
     if amount <= 0:
         raise RefundRefused(_("The amount to refund must be more than zero."))
     payment = StripePayment.objects.filter(order=order).first()
@@ -42,12 +90,19 @@ def refund_order(order, amount: Decimal, user=None) -> PaymentEvent:
         )
         if source is None:
             raise RefundRefused(_("This order was not paid by card."))
+        if request_key:  # the same request again waits for the lock above, then finds it
+            done = Transfer.objects.filter(key=_ledger_key(order, request_key, "")).first()
+            if done is not None:
+                return PaymentEvent.objects.get(order=order, reference=done.reference)
         if amount > source.amount_available_for_refund:
             raise RefundRefused(
                 _("At most %(amount)s can still be refunded.")
                 % {"amount": source.amount_available_for_refund}
             )
-        key = f"refund-{order.number}-{source.amount_refunded}-{amount}"
+        if request_key:
+            key = f"refund-{order.number}-{request_key}"
+        else:
+            key = f"refund-{order.number}-{source.amount_refunded}-{amount}"
         try:
             refund = gateway.refund(payment.payment_intent_id, amount, idempotency_key=key)
         except stripe.StripeError as error:
@@ -62,4 +117,12 @@ def refund_order(order, amount: Decimal, user=None) -> PaymentEvent:
         if amount == order.total_incl_tax:
             for line in order.lines.all():
                 PaymentEventQuantity.objects.create(event=event, line=line, quantity=line.quantity)
+        transfer(
+            card_payments_account(order.territory),
+            card_refunds_account(order.territory),
+            amount,
+            kind="card-refund",
+            reference=refund.id,
+            key=_ledger_key(order, request_key, refund.id),
+        )
         return event

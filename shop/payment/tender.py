@@ -12,8 +12,10 @@ from importlib import import_module
 from typing import Any
 
 from django.http import HttpRequest
+from oscar.core.loading import get_model
 
 ZERO = Decimal("0.00")
+LEDGER_SOURCE = "Buono regalo"  # a SourceType name is data, shown in the dashboard
 
 
 @dataclass(frozen=True)
@@ -71,3 +73,32 @@ def release(order_number: str) -> None:
     """The card failed or was abandoned: give any held voucher money back."""
     if redemption := _giftcards("redemption"):
         redemption.release_for_order(order_number)
+
+
+def paid_sources(order_number: str) -> list:
+    """The order's payment sources for what vouchers pay (unsaved ``payment.Source`` rows,
+    one per voucher, referenced by the code's last four characters): the dashboard then
+    shows how the total was paid, and a refund knows which part went by card."""
+    redemption = _giftcards("redemption")
+    if redemption is None:
+        return []
+    shares = redemption.shares_for_order(order_number)
+    if not shares:
+        return []
+    Source, SourceType = get_model("payment", "Source"), get_model("payment", "SourceType")
+    source_type, _created = SourceType.objects.get_or_create(name=LEDGER_SOURCE)
+    return [
+        Source(
+            source_type=source_type,
+            amount_allocated=amount,
+            amount_debited=amount,
+            reference=f"…{card.code_last4}",
+        )
+        for card, amount in shares
+    ]
+
+
+def forget(request: HttpRequest) -> None:
+    """The order is placed: the vouchers applied in this session are not reused next time."""
+    if session := _giftcards("session"):
+        session.forget_cards(request)

@@ -44,7 +44,12 @@ def refund(request: HttpRequest, number: str) -> HttpResponse:
             messages.error(request, error)
     else:
         try:
-            refund_order(order, form.cleaned_data["amount"], request.user)
+            refund_order(
+                order,
+                form.cleaned_data["amount"],
+                request.user,
+                request_key=form.cleaned_data["request_key"],
+            )
         except RefundRefused as error:
             messages.error(request, str(error))
         else:
