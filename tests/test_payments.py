@@ -84,8 +84,11 @@ def test_a_guest_buys_a_service_with_4242(territories, django_capture_on_commit_
     ]
     assert order.sources.get().amount_debited == offer.price
     assert [m.to for m in mail.outbox if "anna@example.it" in m.to] == [["anna@example.it"]]
-    thanks = client.get("/shop/checkout/thank-you/")
-    assert order.number in thanks.content.decode()
+    thanks = client.get("/shop/checkout/thank-you/").content.decode()
+    assert order.number in thanks
+    # who the service is for (the booking step), not Oscar's shipping address
+    assert "Anna Bianchi" in thanks and "Via Roma 1, Sondrio" in thanks
+    assert "Non è richiesto un indirizzo di spedizione" not in thanks
 
 
 def test_a_service_and_a_gift_voucher_in_one_card_purchase(
