@@ -89,6 +89,22 @@ def test_in_a_shared_order_each_cooperative_sees_only_its_lines(orders):
     assert theirs.status == statuses.NEW
 
 
+def test_a_shared_orders_total_in_the_list_is_only_the_cooperatives_part(orders):
+    padova = orders["padova"]
+    mine = padova.lines.get(partner__code="jonathan")
+    assert mine.line_price_incl_tax < padova.total_incl_tax
+    client = dashboard(staff_of("jonathan"), "padova")
+    html = client.get("/shop/dashboard/orders/").content.decode()
+    stats = client.get("/shop/dashboard/orders/statistics/").content.decode()
+    assert padova.number in html
+    with translation.override("it"):
+        from oscar.templatetags.currency_filters import currency
+
+        for page in (html, stats):  # the list, and the revenue in the statistics
+            assert currency(mine.line_price_incl_tax) in page
+            assert currency(padova.total_incl_tax) not in page
+
+
 def test_cooperative_staff_see_only_their_products(orders):
     html = dashboard(staff_of("stripes")).get("/shop/dashboard/catalogue/").content.decode()
     assert "Yoga" in html  # a Stripes service (rho)

@@ -8,7 +8,9 @@
 Anything else is a 404, never a 403 that would confirm the order exists.
 """
 
-from django.db.models import Q, QuerySet
+from decimal import Decimal
+
+from django.db.models import Q, QuerySet, Sum
 from django.http import Http404
 from oscar.core.loading import get_model
 
@@ -48,3 +50,23 @@ def lines_for(user, order) -> QuerySet:
     if user.is_staff or staffed_territories(user).filter(pk=order.territory_id).exists():
         return lines
     return lines.filter(partner__users=user)
+
+
+def visible_totals(user, orders) -> dict[int, Decimal]:
+    """What each of ``orders`` is worth to ``user``: the whole order for Oscar and territory
+    staff, only their own lines for a cooperative (a shared order's other lines are another
+    cooperative's business). One query, for cooperative staff only."""
+    orders = list(orders)
+    handled = set(staffed_territories(user).values_list("pk", flat=True))
+    if user.is_staff or all(o.territory_id in handled for o in orders):
+        return {o.pk: o.total_incl_tax for o in orders}
+    own = dict(
+        Line.objects.filter(order__in=orders, partner__users=user)
+        .values("order")
+        .annotate(total=Sum("line_price_incl_tax"))
+        .values_list("order", "total")
+    )
+    return {
+        o.pk: o.total_incl_tax if o.territory_id in handled else own.get(o.pk, Decimal("0.00"))
+        for o in orders
+    }

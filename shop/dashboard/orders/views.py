@@ -13,7 +13,7 @@ from oscar.core.loading import get_model
 from shop.booking.models import LineBooking
 from shop.order import statuses
 
-from .scoping import lines_for, order_for_or_404, orders_for
+from .scoping import lines_for, order_for_or_404, orders_for, visible_totals
 
 OrderNote = get_model("order", "OrderNote")
 
@@ -21,12 +21,16 @@ OrderNote = get_model("order", "OrderNote")
 class OrderStatsView(core.OrderStatsView):
     def get_stats(self, filters):
         """Oscar's statistics, over the orders this user may see."""
-        orders = orders_for(self.request.user).filter(**filters)
+        user = self.request.user
+        orders = orders_for(user).filter(**filters)
+        if user.is_staff:
+            revenue = orders.aggregate(Sum("total_incl_tax"))["total_incl_tax__sum"]
+        else:  # a cooperative's revenue is its own lines' (see visible_totals)
+            revenue = sum(visible_totals(user, orders).values(), Decimal("0.00"))
         return {
             "total_orders": orders.count(),
             "total_lines": core.Line.objects.filter(order__in=orders).count(),
-            "total_revenue": orders.aggregate(Sum("total_incl_tax"))["total_incl_tax__sum"]
-            or Decimal("0.00"),
+            "total_revenue": revenue or Decimal("0.00"),
             "order_status_breakdown": orders.order_by("status")
             .values("status")
             .annotate(freq=Count("id")),
@@ -37,6 +41,16 @@ class OrderListView(core.OrderListView):
     def dispatch(self, request, *args, **kwargs):
         self.base_queryset = orders_for(request.user).order_by("-date_placed")
         return super(core.OrderListView, self).dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        # Oscar's list shows order.total_incl_tax: for a cooperative, only its own lines'
+        # worth (on these in-memory rows, which the list never saves)
+        orders = context["orders"]
+        totals = visible_totals(self.request.user, orders)
+        for order in orders:
+            order.total_incl_tax = totals[order.pk]
+        return context
 
 
 class OrderDetailView(core.OrderDetailView):
