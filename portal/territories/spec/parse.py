@@ -1,14 +1,8 @@
-"""Territory specs: ``sites/<slug>.toml`` read into typed objects, or a list of errors.
+"""One spec file, key by key: :func:`parse_spec` and its readers of each table."""
 
-Every error names the file and the key path (``sites/lecco.toml: cooperatives[1].vat_number:
-…``). Nothing here writes to the database: ``portal check`` is this module alone.
-"""
-
-import re
 import tomllib
-from dataclasses import dataclass, field
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -19,143 +13,16 @@ from django.core.validators import validate_email
 from portal.defaults import setting
 from shop.catalogue.fixture import load_catalogue
 
-from .themes import available_themes
-
-SLUG_RE = re.compile(r"^[a-z][a-z0-9-]{0,48}[a-z0-9]$")
-HOST_RE = re.compile(r"^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
-COLOR_RE = re.compile(r"^#[0-9a-fA-F]{6}$")
-MAX_PRICE = Decimal("10000")
-
-
-@dataclass(frozen=True)
-class SpecError:
-    file: str
-    key: str
-    message: str
-
-    def __str__(self) -> str:
-        return (
-            f"{self.file}: {self.key}: {self.message}"
-            if self.key
-            else f"{self.file}: {self.message}"
-        )
-
-
-@dataclass
-class CooperativeSpec:
-    slug: str
-    legal_name: str
-    vat_number: str
-    editors: list[str]
-    city: str = ""
-    uni_pdr_58_expires: date | None = None
-    bookshop: bool = False  # the territory's bookshop: reading-tip reservations go to it
-
-
-@dataclass
-class ServiceOffer:
-    ref: str
-    cooperative: str
-    price: Decimal  # of the service, or of its first package when it is sold in packages
-    packages: dict[int, Decimal] = field(default_factory=dict)  # sessions → price, the others
-
-
-@dataclass
-class GiftVoucherSpec:
-    """A gift voucher sold on the portal; with ``cooperative``, spendable only there."""
-
-    cooperative: str = ""
-
-
-@dataclass
-class TerritorySpec:
-    path: Path
-    slug: str
-    name: str
-    tagline: str
-    hosts: list[str]
-    languages: list[str]
-    municipalities: list[str]
-    theme: str
-    palette: dict[str, str]
-    contacts: dict[str, str]
-    cooperatives: list[CooperativeSpec] = field(default_factory=list)
-    services: list[ServiceOffer] = field(default_factory=list)
-    gift_vouchers: list["GiftVoucherSpec"] = field(default_factory=list)
-
-    @property
-    def dev_host(self) -> str:
-        return f"{self.slug}{setting('PORTAL_DEV_HOST_SUFFIX')}"
-
-    @property
-    def all_hosts(self) -> list[str]:
-        return [self.dev_host, *self.hosts]
-
-
-def vat_number_is_valid(number: str) -> bool:
-    """Italian partita IVA: 11 digits, the last a Luhn check digit over the first ten."""
-    if not re.fullmatch(r"\d{11}", number) or number == "0" * 11:
-        return False
-    total = 0
-    for position, char in enumerate(number[:10]):
-        digit = int(char)
-        if position % 2 == 1:
-            digit *= 2
-            if digit > 9:
-                digit -= 9
-        total += digit
-    return (10 - total % 10) % 10 == int(number[10])
-
-
-def display_path(path: Path) -> str:
-    try:
-        return str(path.resolve().relative_to(Path(settings.BASE_DIR).resolve()))
-    except ValueError:
-        return str(path)
-
-
-class _Reader:
-    """Walks one parsed spec, collecting errors with their key paths."""
-
-    def __init__(self, file: str):
-        self.file = file
-        self.errors: list[SpecError] = []
-
-    def error(self, key: str, message: str) -> None:
-        self.errors.append(SpecError(self.file, key, message))
-
-    def table(self, data: Any, key: str, allowed: dict[str, bool]) -> dict:
-        """Check a table's keys: ``allowed`` maps each key to whether it is required."""
-        if not isinstance(data, dict):
-            self.error(key, "must be a table")
-            return {}
-        prefix = f"{key}." if key else ""
-        for name in data:
-            if name not in allowed:
-                self.error(f"{prefix}{name}", f"unknown key (allowed: {', '.join(allowed)})")
-        for name, required in allowed.items():
-            if required and name not in data:
-                self.error(f"{prefix}{name}", "is required")
-        return data
-
-    def string(self, data: dict, key: str, path: str, default: str = "", max_len: int = 200) -> str:
-        value = data.get(key, default)
-        if not isinstance(value, str):
-            self.error(path, f"must be a string, not {type(value).__name__}")
-            return default
-        value = value.strip()
-        if key in data and not value:
-            self.error(path, "must not be empty")
-        if len(value) > max_len:
-            self.error(path, f"is longer than {max_len} characters")
-        return value
-
-    def string_list(self, data: dict, key: str, path: str) -> list[str]:
-        value = data.get(key, [])
-        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            self.error(path, "must be a list of strings")
-            return []
-        return [v.strip() for v in value]
+from ..themes import available_themes
+from .reader import COLOR_RE, HOST_RE, SLUG_RE, Reader, read_price, vat_number_is_valid
+from .records import (
+    CooperativeSpec,
+    GiftVoucherSpec,
+    ServiceOffer,
+    SpecError,
+    TerritorySpec,
+    display_path,
+)
 
 
 def parse_spec(
@@ -163,7 +30,7 @@ def parse_spec(
 ) -> tuple[TerritorySpec | None, list[SpecError]]:
     """Read and validate one spec file on its own (cross-spec checks are in :func:`load_all`)."""
     file = display_path(path)
-    reader = _Reader(file)
+    reader = Reader(file)
     try:
         with path.open("rb") as f:
             data = tomllib.load(f)
@@ -283,7 +150,7 @@ def parse_spec(
     return spec, []
 
 
-def _read_cooperatives(reader: _Reader, items: Any) -> list[CooperativeSpec]:
+def _read_cooperatives(reader: Reader, items: Any) -> list[CooperativeSpec]:
     if not isinstance(items, list) or not items:
         reader.error("cooperatives", "must list at least one cooperative ([[cooperatives]])")
         return []
@@ -347,7 +214,7 @@ def _read_cooperatives(reader: _Reader, items: Any) -> list[CooperativeSpec]:
 
 
 def _read_services(
-    reader: _Reader, items: Any, cooperatives: list[CooperativeSpec], catalogue_refs: set[str]
+    reader: Reader, items: Any, cooperatives: list[CooperativeSpec], catalogue_refs: set[str]
 ) -> list[ServiceOffer]:
     if not isinstance(items, list):
         reader.error("services", "must be a list of tables ([[services]])")
@@ -371,7 +238,7 @@ def _read_services(
         if (ref, cooperative) in seen:
             reader.error(key, f"'{ref}' is offered twice by '{cooperative}'")
         seen.add((ref, cooperative))
-        price = _read_price(reader, item.get("price"), f"{key}.price")
+        price = read_price(reader, item.get("price"), f"{key}.price")
         packages = (
             _read_packages(reader, item["packages"], f"{key}.packages", ref)
             if "packages" in item and ref in catalogue_refs
@@ -383,7 +250,7 @@ def _read_services(
     return result
 
 
-def _read_packages(reader: _Reader, value: Any, key: str, ref: str) -> dict[int, Decimal]:
+def _read_packages(reader: Reader, value: Any, key: str, ref: str) -> dict[int, Decimal]:
     """``packages = { 5 = "80.00" }``: prices of a service's other packages, by sessions."""
     service = load_catalogue().services[ref]
     if not service.packages:
@@ -402,12 +269,12 @@ def _read_packages(reader: _Reader, value: Any, key: str, ref: str) -> dict[int,
                 f"(packages: {', '.join(others) or 'none'}; the first is priced by 'price')",
             )
             continue
-        result[int(sessions)] = _read_price(reader, price, f"{key}.{sessions}")
+        result[int(sessions)] = read_price(reader, price, f"{key}.{sessions}")
     return result
 
 
 def _read_gift_vouchers(
-    reader: _Reader, items: Any, cooperatives: list[CooperativeSpec]
+    reader: Reader, items: Any, cooperatives: list[CooperativeSpec]
 ) -> list[GiftVoucherSpec]:
     """``[[gift_vouchers]]``; absent: one voucher spendable at every cooperative of the portal."""
     if items is None:
@@ -429,76 +296,3 @@ def _read_gift_vouchers(
             reader.error(key, "the same gift voucher is listed twice")
         result.append(GiftVoucherSpec(cooperative=cooperative))
     return result
-
-
-def _read_price(reader: _Reader, value: Any, key: str) -> Decimal:
-    if isinstance(value, float):
-        reader.error(key, 'write prices as strings, e.g. "25.00" (a float loses cents)')
-        return Decimal(0)
-    if isinstance(value, bool) or not isinstance(value, str | int):
-        if value is not None:
-            reader.error(key, 'must be an amount in euros, e.g. "25.00"')
-        return Decimal(0)
-    try:
-        price = Decimal(str(value).strip())
-    except InvalidOperation:
-        reader.error(key, f"'{value}' is not an amount in euros")
-        return Decimal(0)
-    if (
-        not price.is_finite()
-        or price < 0
-        or price >= MAX_PRICE
-        or price != price.quantize(Decimal("0.01"))
-    ):
-        reader.error(key, f"'{value}' must be between 0.00 and {MAX_PRICE - 1}, in cents")
-        return Decimal(0)
-    return price.quantize(Decimal("0.01"))
-
-
-def spec_paths(names: list[str] | None = None) -> list[Path]:
-    """The spec files named (paths or slugs), or every ``*.toml`` in the sites folder."""
-    sites_dir = Path(settings.BASE_DIR) / setting("PORTAL_SITES_DIR")
-    if not names:
-        return sorted(sites_dir.glob("*.toml"))
-    paths = []
-    for name in names:
-        candidate = Path(name)
-        if candidate.suffix != ".toml":
-            candidate = sites_dir / f"{name}.toml"
-        paths.append(candidate)
-    return paths
-
-
-def load_all(names: list[str] | None = None) -> tuple[list[TerritorySpec], list[SpecError]]:
-    """Validate the specs named (or all): each on its own, then slugs and hosts across them."""
-    specs: list[TerritorySpec] = []
-    errors: list[SpecError] = []
-    try:
-        catalogue_refs = set(load_catalogue().services)
-    except (OSError, tomllib.TOMLDecodeError, KeyError, ValueError) as exc:
-        return [], [
-            SpecError(setting("PORTAL_CATALOGUE_FIXTURE"), "", f"cannot read the catalogue: {exc}")
-        ]
-    for path in spec_paths(names):
-        spec, spec_errors = parse_spec(path, catalogue_refs)
-        errors.extend(spec_errors)
-        if spec:
-            specs.append(spec)
-    seen_slugs: dict[str, str] = {}
-    seen_hosts: dict[str, str] = {}
-    for spec in specs:
-        file = display_path(spec.path)
-        if spec.slug in seen_slugs:
-            errors.append(
-                SpecError(file, "slug", f"'{spec.slug}' is also used by {seen_slugs[spec.slug]}")
-            )
-        seen_slugs.setdefault(spec.slug, file)
-        for i, host in enumerate(spec.hosts):
-            if host in seen_hosts:
-                errors.append(
-                    SpecError(file, f"hosts[{i}]", f"'{host}' is also used by {seen_hosts[host]}")
-                )
-            seen_hosts.setdefault(host, file)
-    if errors:
-        return [], errors
-    return specs, errors
