@@ -266,6 +266,26 @@ def test_cooperative_editors_are_network_members(territories):
 # --- the signed-in person's webinars -----------------------------------------------------
 
 
+def test_a_cancellation_link_works_only_on_its_own_portal(territories):
+    page = add_webinar(territories["sondrio"])
+    sign_up(portal_client("sondrio"), page)
+    path = cancel_url_in(mail.outbox[0])
+    assert portal_client("rho").post(path).status_code == 404
+    assert rows(page)[0].status == "confirmed"
+
+
+def test_an_account_with_someone_elses_address_does_not_see_their_links(territories):
+    page = add_webinar(territories["sondrio"], "Il webinar di Anna")
+    register(page, "Anna", "anna@example.it")  # signed up without an account
+    impostor = get_user_model().objects.create_user(
+        username="finta-anna", email="anna@example.it", password="x"
+    )
+    client = portal_client("sondrio")
+    client.force_login(impostor)
+    html = client.get("/eventi/i-miei-webinar/").content.decode()
+    assert ONLINE_LINK not in html and "Il webinar di Anna" not in html
+
+
 def test_my_webinars_shows_the_link_to_registered_people_only(territories):
     mine = add_webinar(territories["sondrio"], "Il mio webinar")
     other = add_webinar(territories["rho"], "Webinar di Rho", online_link="https://x.example/rho")
@@ -333,6 +353,10 @@ def test_registrants_csv_for_own_editors_only(territories):
         ["Anna Rossi", "anna@example.it"],
         ["Bruno Bianchi", "bruno@example.it"],
     ]
+
+    register(page, '=HYPERLINK("http://x.example")', "carla@example.it")
+    table = list(csv.reader(io.StringIO(editor.get(url).content.decode("utf-8-sig"))))
+    assert table[-1][0] == '\'=HYPERLINK("http://x.example")'  # text, never a formula
 
     outsider = portal_client("rho")
     outsider.force_login(territories["rho"].editors.user_set.first())

@@ -65,9 +65,9 @@ def webinars_under(index: Page) -> WebinarListing:
 def registrations_of(user, territory: Territory) -> QuerySet:
     """A signed-in user's live registrations on ``territory``'s webinars, soonest first."""
     return (
-        Registration.objects.filter(
-            Q(user=user) | (Q(email=user.email.lower()) if user.email else Q())
-        )
+        # by account only: an account's e-mail address is not verified, so matching on it
+        # would show someone else's online links to whoever typed their address
+        Registration.objects.filter(user=user)
         .filter(_under(home_paths(territory), "webinar__"))
         .exclude(status=Registration.Status.CANCELLED)
         .select_related("webinar")

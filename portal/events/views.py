@@ -36,10 +36,12 @@ def serve_webinar(page: WebinarPage, request: HttpRequest, *args, **kwargs) -> H
     """GET shows the webinar; POST signs someone up (then redirects back: no double post)."""
     territory = getattr(request, "territory", None)
     user = request.user
-    may_register = not page.is_network_only or is_network_member(user, territory)
+    # who may join and whether it is over: the webinar's own (default-language) page decides,
+    # never a translation that may lag behind
     event = event_of(page, territory)
+    may_register = not event.is_network_only or is_network_member(user, territory)
     form = None
-    if may_register and not page.is_past:
+    if may_register and not event.is_past:
         initial = {}
         if user.is_authenticated:
             initial = {"name": user.get_full_name(), "email": user.email}
@@ -80,7 +82,7 @@ def serve_webinar(page: WebinarPage, request: HttpRequest, *args, **kwargs) -> H
                     )
                 return HttpResponseRedirect(page.get_url(request=request))
     elif request.method == "POST":
-        return HttpResponse(status=405 if page.is_past else 403)
+        return HttpResponse(status=405 if event.is_past else 403)
     taken = event.registrations.filter(status=Registration.Status.CONFIRMED).count()
     context = page.get_context(request, *args, **kwargs)
     context.update(
@@ -123,6 +125,10 @@ def my_webinars(request: HttpRequest) -> HttpResponse:
 def cancel_registration(request: HttpRequest, token: str) -> HttpResponse:
     """A cancellation link: GET asks for confirmation, POST cancels (and frees the seat)."""
     registration = registration_for_token(token)
+    if registration is not None and owner_of("page", registration.webinar_id) != getattr(
+        request, "territory", None
+    ):
+        registration = None  # a link of another portal's webinar: this portal knows nothing of it
     if registration is None:
         return TemplateResponse(request, "events/cancel.html", {"invalid": True}, status=404)
     done = False
@@ -161,11 +167,16 @@ def registrants_csv(request: HttpRequest, page_id: int) -> HttpResponse:
     for registration in webinar.registrations.order_by("created_at", "pk"):
         writer.writerow(
             [
-                registration.name,
-                registration.email,
+                spreadsheet_safe(registration.name),
+                spreadsheet_safe(registration.email),
                 registration.get_status_display(),
                 timezone.localtime(registration.created_at, rome).strftime("%Y-%m-%d %H:%M"),
                 registration.language,
             ]
         )
     return response
+
+
+def spreadsheet_safe(value: str) -> str:
+    """What a registrant typed, never run as a formula by a spreadsheet (CSV injection)."""
+    return f"'{value}" if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value

@@ -28,8 +28,6 @@ _MISSING = object()
 GENERATION_KEY = "portal:chrome-generation"
 # What the chrome and the cached navigation of the shop (categories on offer) show of the shop.
 SHOP_MODELS = ("partner.StockRecord", "catalogue.Category", "catalogue.ProductCategory")
-# What cached whole pages show besides pages (portal/territories/page_cache.py): seats left.
-OTHER_MODELS = ("events.Registration",)
 
 
 def generation() -> str:
@@ -84,13 +82,11 @@ def _invalidate_on_save(sender, instance, **kwargs) -> None:
 
 def connect() -> None:
     """Called from the territories app's ready(): every change that shows in the chrome."""
-    from django.apps import apps
     from oscar.core.loading import get_model
 
     from .models import PortalSettings, Territory, TerritoryHost
 
     shop_models = [get_model(*name.split(".")) for name in SHOP_MODELS]
-    shop_models += [apps.get_model(name) for name in OTHER_MODELS]
 
     page_published.connect(invalidate, dispatch_uid="chrome-page-published")
     page_unpublished.connect(invalidate, dispatch_uid="chrome-page-unpublished")
@@ -98,12 +94,14 @@ def connect() -> None:
     post_delete.connect(_invalidate_on_delete, dispatch_uid="chrome-page-deleted")
     post_save.connect(_invalidate_on_page_save, dispatch_uid="chrome-page-saved")
     for model in (PortalSettings, Territory, TerritoryHost, *shop_models):
-        post_save.connect(
-            _invalidate_on_save, sender=model, dispatch_uid=f"chrome-{model.__name__}"
-        )
-        post_delete.connect(
-            _invalidate_on_save, sender=model, dispatch_uid=f"chrome-del-{model.__name__}"
-        )
+        invalidate_when_saved(model)
+
+
+def invalidate_when_saved(model) -> None:
+    """Saving or deleting a ``model`` row makes cached chrome and pages stale."""
+    uid = f"{model._meta.label}"
+    post_save.connect(_invalidate_on_save, sender=model, dispatch_uid=f"chrome-save-{uid}")
+    post_delete.connect(_invalidate_on_save, sender=model, dispatch_uid=f"chrome-delete-{uid}")
 
 
 def _invalidate_on_delete(sender, instance, **kwargs) -> None:

@@ -20,7 +20,7 @@ import stripe
 from django.conf import settings
 from django.contrib import messages
 from django.db import IntegrityError, transaction
-from django.http import HttpResponseRedirect, JsonResponse
+from django.http import JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import translation
@@ -31,7 +31,7 @@ from oscar.core.loading import get_class
 
 from portal.defaults import setting
 from shop.payment import gateway, tender
-from shop.payment.fulfilment import fulfil
+from shop.payment.fulfilment import fulfil, mark_failed, settle_unfinished
 from shop.payment.models import StripePayment
 
 from .session import first_step_url
@@ -273,10 +273,7 @@ class CardPaymentView(PaymentDetailsView):
         intent = getattr(error, "error", None) and getattr(error.error, "payment_intent", None)
         if intent is not None and not payment.payment_intent_id:
             payment.payment_intent_id = getattr(intent, "id", None)
-        payment.status = StripePayment.Status.FAILED
-        payment.failure_code = code[:64]
-        payment.save()
-        tender.release(payment.order_number)
+        mark_failed(payment, code)
         self.restore_frozen_basket()
 
     def settle_previous_attempt(self, order_number: str):
@@ -301,11 +298,9 @@ class CardPaymentView(PaymentDetailsView):
                 return JsonResponse({"redirect": reverse("checkout:thank-you")})
             if intent.status == "processing":
                 return json_error(_("A payment for this basket is already in progress."), 409)
-            gateway.cancel(previous.payment_intent_id)
-        previous.status = StripePayment.Status.FAILED
-        previous.failure_code = "abandoned"
-        previous.save(update_fields=["status", "failure_code", "updated"])
-        tender.release(order_number)
+        if order := settle_unfinished(previous, "abandoned"):  # it succeeded meanwhile
+            finish_checkout(self.request, self.checkout_session, order)
+            return JsonResponse({"redirect": reverse("checkout:thank-you")})
         return None
 
 
@@ -332,15 +327,12 @@ class CardReturnView(CheckoutSessionMixin, generic.View):
             order = fulfil(intent, request)
             finish_checkout(request, self.checkout_session, order)
             return redirect("checkout:thank-you")
-        if intent.status == "processing":
+        if intent.status == "processing":  # the webhook will place the order
             messages.info(request, _("Your payment is being processed: reload this page soon."))
-            return HttpResponseRedirect(return_url(intent.id))
-        gateway.cancel(intent.id)
-        payment.status = StripePayment.Status.FAILED
-        payment.failure_code = "authentication_failed"
-        payment.save(update_fields=["status", "failure_code", "updated"])
-        tender.release(payment.order_number)
-        payment.basket.thaw()
+            return redirect("checkout:payment-details")
+        if order := settle_unfinished(payment, "authentication_failed"):
+            finish_checkout(request, self.checkout_session, order)
+            return redirect("checkout:thank-you")
         messages.error(request, authentication_failed_message())
         return redirect("checkout:payment-details")
 

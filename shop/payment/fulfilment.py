@@ -16,16 +16,12 @@ from oscar.core.loading import get_model
 
 from shop.checkout.placement import OrderPlacement, rebuilt_request
 
-from . import tender
+from . import gateway, tender
 from .gateway import to_cents
 from .models import StripePayment
 
 logger = logging.getLogger(__name__)
 Order = get_model("order", "Order")
-
-
-class PaymentMismatch(Exception):
-    """Stripe's PaymentIntent does not match the payment we recorded: place nothing."""
 
 
 def fulfil(intent: Any, request: HttpRequest | None = None) -> Order | None:
@@ -39,12 +35,7 @@ def fulfil(intent: Any, request: HttpRequest | None = None) -> Order | None:
         return None
     try:
         with transaction.atomic():
-            payment = (
-                StripePayment.objects.select_for_update(of=("self",))
-                .select_related("basket", "territory", "site", "user", "order")
-                .filter(payment_intent_id=intent.id)
-                .first()
-            )
+            payment = _locked_payment_of(intent)
             if payment is None:
                 logger.warning("PaymentIntent %s succeeded but is not ours", intent.id)
                 return None
@@ -53,7 +44,10 @@ def fulfil(intent: Any, request: HttpRequest | None = None) -> Order | None:
             if intent.amount != to_cents(payment.amount) or (
                 intent.currency.lower() != payment.currency.lower()
             ):
-                raise PaymentMismatch(f"{intent.id}: amount or currency differ from ours")
+                # never an order for what was not asked; a person must look (and refund)
+                logger.error("PaymentIntent %s: amount or currency differ from ours", intent.id)
+                mark_failed(payment, "amount_mismatch")
+                return None
             placement_request = request or rebuilt_request(payment)
             with translation.override(payment.language or None):
                 order = OrderPlacement(placement_request).place_paid_order(payment, intent.id)
@@ -67,21 +61,67 @@ def fulfil(intent: Any, request: HttpRequest | None = None) -> Order | None:
         return Order.objects.filter(stripe_payment__payment_intent_id=intent.id).first()
 
 
+def _locked_payment_of(intent: Any) -> StripePayment | None:
+    """Our payment row for ``intent``, locked. An event can arrive before the charge's answer
+    has been saved on the row: it is then found by the order number in the intent's metadata
+    (and gets the intent's id), so a real payment is never dropped as "not ours"."""
+    payments = StripePayment.objects.select_for_update(of=("self",)).select_related(
+        "basket", "territory", "site", "user", "order"
+    )
+    payment = payments.filter(payment_intent_id=intent.id).first()
+    metadata = getattr(intent, "metadata", None) or {}
+    order_number = metadata.get("order_number") if hasattr(metadata, "get") else None
+    if payment is None and order_number:
+        payment = (
+            payments.filter(order_number=order_number, payment_intent_id__isnull=True)
+            .exclude(status=StripePayment.Status.FAILED)
+            .first()
+        )
+        if payment is not None:
+            payment.payment_intent_id = intent.id
+            payment.save(update_fields=["payment_intent_id", "updated"])
+    return payment
+
+
+def mark_failed(payment: StripePayment, code: str) -> None:
+    """No order for this attempt: marked failed, voucher holds given back, basket reopened."""
+    payment.status = StripePayment.Status.FAILED
+    payment.failure_code = code[:64]
+    payment.save(update_fields=["status", "failure_code", "payment_intent_id", "updated"])
+    tender.release(payment.order_number)
+    payment.basket.thaw()
+
+
+def settle_unfinished(payment: StripePayment, code: str) -> Order | None:
+    """End an attempt that did not succeed (declined, 3-D Secure abandoned, left open).
+
+    Its PaymentIntent is canceled first; if Stripe says it succeeded meanwhile, the order is
+    placed instead (the money was taken), never marked failed.
+    """
+    if payment.payment_intent_id:
+        intent = gateway.cancel(payment.payment_intent_id)
+        if intent.status == "succeeded":
+            return fulfil(intent)
+    with transaction.atomic():
+        locked = StripePayment.objects.select_for_update(of=("self",)).get(pk=payment.pk)
+        if locked.order_id is None and locked.status != StripePayment.Status.FAILED:
+            locked.payment_intent_id = payment.payment_intent_id or locked.payment_intent_id
+            mark_failed(locked, code)
+    return None
+
+
 def record_failure(intent: Any) -> StripePayment | None:
     """The card payment failed: no order, and any ledger hold is given back."""
     with transaction.atomic():
         payment = (
             StripePayment.objects.select_for_update(of=("self",))
             .filter(payment_intent_id=intent.id, order__isnull=True)
+            .exclude(status=StripePayment.Status.FAILED)
             .first()
         )
         if payment is None:
             return None
         error = getattr(intent, "last_payment_error", None) or {}
         code = error.get("code", "") if hasattr(error, "get") else ""
-        payment.status = StripePayment.Status.FAILED
-        payment.failure_code = code or "payment_failed"
-        payment.save(update_fields=["status", "failure_code", "updated"])
-        tender.release(payment.order_number)
-        payment.basket.thaw()
+        mark_failed(payment, code or "payment_failed")
         return payment

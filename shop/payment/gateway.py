@@ -118,12 +118,13 @@ def payment_intent(payment_intent_id: str) -> stripe.PaymentIntent:
     return client().v1.payment_intents.retrieve(payment_intent_id)
 
 
-def cancel(payment_intent_id: str) -> None:
-    """Cancel an abandoned attempt (e.g. 3-D Secure never completed) before a retry."""
+def cancel(payment_intent_id: str) -> stripe.PaymentIntent:
+    """Cancel an abandoned attempt (e.g. 3-D Secure never completed); return the intent as
+    Stripe has it afterwards: it may have succeeded meanwhile, and then it is not canceled."""
     try:
-        client().v1.payment_intents.cancel(payment_intent_id)
-    except stripe.InvalidRequestError:
-        pass  # already succeeded, failed or canceled: the caller re-reads its status
+        return client().v1.payment_intents.cancel(payment_intent_id)
+    except stripe.InvalidRequestError:  # already succeeded, failed or canceled
+        return payment_intent(payment_intent_id)
 
 
 def refund(payment_intent_id: str, amount: Decimal, idempotency_key: str) -> stripe.Refund:
