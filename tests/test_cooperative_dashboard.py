@@ -105,6 +105,19 @@ def test_a_shared_orders_total_in_the_list_is_only_the_cooperatives_part(orders)
             assert currency(padova.total_incl_tax) not in page
 
 
+def test_a_cooperative_cannot_act_on_a_shared_order_itself(orders):
+    padova = orders["padova"]
+    client = dashboard(staff_of("jonathan"), "padova")
+    url = f"/shop/dashboard/orders/{padova.number}/"
+    status_change = {"order_action": "change_order_status", "new_status": "Cancelled"}
+    note = {"order_action": "save_note", "message": "Nota della cooperativa"}
+    assert client.post(url, status_change).status_code == 404
+    assert client.post(url, note).status_code == 404
+    assert client.get(f"{url}shipping-address/").status_code == 404
+    padova.refresh_from_db()
+    assert padova.status != "Cancelled" and not padova.notes.filter(message__contains="Nota")
+
+
 def test_cooperative_staff_see_only_their_products(orders):
     html = dashboard(staff_of("stripes")).get("/shop/dashboard/catalogue/").content.decode()
     assert "Yoga" in html  # a Stripes service (rho)

@@ -44,10 +44,16 @@ def order_for_or_404(user, number: str):
         raise Http404() from None
 
 
+def handles_whole_order(user, order) -> bool:
+    """Oscar staff and the order's territory staff act on the order itself (its status,
+    notes, payment events, address); a cooperative only on its own lines."""
+    return user.is_staff or staffed_territories(user).filter(pk=order.territory_id).exists()
+
+
 def lines_for(user, order) -> QuerySet:
     """The lines of ``order`` that ``user`` may see and act on."""
     lines = order.lines.select_related("partner", "booking", "booking__territory")
-    if user.is_staff or staffed_territories(user).filter(pk=order.territory_id).exists():
+    if handles_whole_order(user, order):
         return lines
     return lines.filter(partner__users=user)
 

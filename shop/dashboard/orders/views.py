@@ -3,17 +3,23 @@
 from decimal import Decimal
 
 from django.contrib import messages
-from django.db.models import Count, Sum
+from django.db.models import Count, Q, Sum
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from oscar.apps.dashboard.orders import views as core
 from oscar.core.loading import get_model
 
-from shop.booking.models import LineBooking
 from shop.order import statuses
 
-from .scoping import lines_for, order_for_or_404, orders_for, visible_totals
+from .scoping import (
+    handles_whole_order,
+    lines_for,
+    order_for_or_404,
+    orders_for,
+    staffed_territories,
+    visible_totals,
+)
 
 OrderNote = get_model("order", "OrderNote")
 
@@ -23,14 +29,16 @@ class OrderStatsView(core.OrderStatsView):
         """Oscar's statistics, over the orders this user may see."""
         user = self.request.user
         orders = orders_for(user).filter(**filters)
-        if user.is_staff:
-            revenue = orders.aggregate(Sum("total_incl_tax"))["total_incl_tax__sum"]
-        else:  # a cooperative's revenue is its own lines' (see visible_totals)
-            revenue = sum(visible_totals(user, orders).values(), Decimal("0.00"))
+        lines = core.Line.objects.filter(order__in=orders)
+        if not user.is_staff:  # a cooperative counts its own lines of shared orders
+            lines = lines.filter(
+                Q(partner__users=user) | Q(order__territory__in=staffed_territories(user))
+            )
+        totals = lines.aggregate(count=Count("id"), revenue=Sum("line_price_incl_tax"))
         return {
             "total_orders": orders.count(),
-            "total_lines": core.Line.objects.filter(order__in=orders).count(),
-            "total_revenue": revenue or Decimal("0.00"),
+            "total_lines": totals["count"],
+            "total_revenue": totals["revenue"] or Decimal("0.00"),
             "order_status_breakdown": orders.order_by("status")
             .values("status")
             .annotate(freq=Count("id")),
@@ -40,6 +48,9 @@ class OrderStatsView(core.OrderStatsView):
 class OrderListView(core.OrderListView):
     def dispatch(self, request, *args, **kwargs):
         self.base_queryset = orders_for(request.user).order_by("-date_placed")
+        if not (request.user.is_staff or staffed_territories(request.user).exists()):
+            # a cooperative changes its lines, on the order's page; not whole orders in bulk
+            self.actions = ("download_selected_orders",)
         return super(core.OrderListView, self).dispatch(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
@@ -61,6 +72,11 @@ class OrderDetailView(core.OrderDetailView):
 
     def get_order_lines(self):
         return lines_for(self.request.user, self.object)
+
+    def handle_order_action(self, request, order, action):
+        if not handles_whole_order(request.user, order):
+            raise core.Http404()  # a cooperative's staff act on their lines only
+        return super().handle_order_action(request, order, action)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -86,11 +102,10 @@ class OrderDetailView(core.OrderDetailView):
             )
             return self.reload_page()
         for line in lines:
-            booking = LineBooking.objects.filter(order_line=line).first()
+            booking = getattr(line, "booking", None)  # loaded by lines_for
             if booking is not None:  # the status e-mail tells the citizen the date
                 booking.scheduled_for = when
                 booking.save(update_fields=["scheduled_for", "updated"])
-                line.booking = booking
             line.set_status(statuses.SCHEDULED)
             order.notes.create(
                 user=request.user,
@@ -114,4 +129,6 @@ class LineDetailView(core.LineDetailView):
 class ShippingAddressUpdateView(core.ShippingAddressUpdateView):
     def get_object(self, queryset=None):
         order = order_for_or_404(self.request.user, self.kwargs["number"])
+        if not handles_whole_order(self.request.user, order):
+            raise core.Http404()
         return core.get_object_or_404(self.model, order=order)
