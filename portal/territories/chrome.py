@@ -27,7 +27,12 @@ T = TypeVar("T")
 _MISSING = object()
 GENERATION_KEY = "portal:chrome-generation"
 # What the chrome and the cached navigation of the shop (categories on offer) show of the shop.
-SHOP_MODELS = ("partner.StockRecord", "catalogue.Category", "catalogue.ProductCategory")
+SHOP_MODELS = (
+    "partner.StockRecord",
+    "catalogue.Product",  # hidden or shown: the categories on offer change
+    "catalogue.Category",
+    "catalogue.ProductCategory",
+)
 
 
 def generation() -> str:

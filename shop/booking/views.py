@@ -32,7 +32,7 @@ class BookingDetailsView(CheckoutSessionMixin, TemplateView):
             BookingForm(
                 data,
                 line=line,
-                territory=self.request.basket.territory or self.request.territory,
+                territory=self.request.territory,
                 instance=existing.get(line.pk),
                 prefix=f"line-{line.pk}",
             )

@@ -11,7 +11,10 @@ from .scoping import offered_in
 
 class ProductDetailView(CoreProductDetailView):
     def get_queryset(self):
-        return offered_in(self.request.territory)
+        # the page shows the categories (icon, breadcrumb) and the offering cooperative
+        return offered_in(self.request.territory).prefetch_related(
+            "categories", "stockrecords__partner"
+        )
 
     def get_alert_status(self):  # services have no stock alerts
         return False
