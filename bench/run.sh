@@ -36,3 +36,11 @@ for path in / /shop/catalogue/; do
     wrk -t2 -c8 -d"$DURATION" -H 'Host: sondrio.localhost' "http://127.0.0.1:$PORT$path" \
     | tee "bench/results/wrk$(echo "$path" | tr / _).txt" | grep -E "requests in|Requests/sec|Latency|Non-2xx|server CPU"
 done
+
+# the yardstick: a bare Django view on the same machine, measured the same way
+kill $server 2>/dev/null; wait $server 2>/dev/null || true
+(cd bench && ../.venv/bin/gunicorn bare_django:application --workers 2 --bind 127.0.0.1:$PORT --log-level warning) &
+server=$!
+for _ in $(seq 50); do curl -sf -o /dev/null "http://127.0.0.1:$PORT/" && break; sleep 0.2; done
+echo "== a bare Django view (the yardstick: about 3,500 requests/s where the targets were set)"
+wrk -t2 -c8 -d"$DURATION" "http://127.0.0.1:$PORT/" | tee bench/results/wrk_bare.txt | grep -E "Requests/sec"

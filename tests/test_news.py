@@ -16,7 +16,7 @@ from tests.editorial import add_article, add_articles, category, news_index, sma
 pytestmark = pytest.mark.django_db
 
 # What a citizen's page costs with any number of articles: pinned so a per-item query fails.
-HOME_QUERIES = 11
+HOME_QUERIES = 9
 NEWS_INDEX_QUERIES = 11
 ATOM = "{http://www.w3.org/2005/Atom}"
 

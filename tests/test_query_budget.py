@@ -19,8 +19,8 @@ StockRecord = get_model("partner", "StockRecord")
 # What a citizen's page costs: pinned so that a new per-item query shows up as a failure.
 # Warm caches, as on a running server: the chrome (header, menus, footer) and the territory
 # come from the cache (portal/territories/chrome.py), so these are the page's own queries.
-HOME_QUERIES = 10  # page, featured services (3: products, offers, categories), news, webinars…
-CATALOGUE_QUERIES = 4  # count, products, their offers, their categories
+HOME_QUERIES = 8  # page, featured services (1, listing.py), news, webinars…
+CATALOGUE_QUERIES = 1  # one page of cards with their prices, categories and the total (listing.py)
 
 
 def offer_services(territory, count: int) -> None:

@@ -81,13 +81,12 @@ class HomePage(BasePage):
         verbose_name = _("home page")
 
     def get_context(self, request, *args, **kwargs):
-        from shop.catalogue.scoping import offered_in
+        from shop.catalogue.listing import ListingFilter, listing_page
 
         context = super().get_context(request, *args, **kwargs)
         territory = getattr(request, "territory", None)
-        context["featured_services"] = offered_in(territory).order_by("-date_updated", "pk")[
-            :FEATURED_SERVICES
-        ]
+        featured = listing_page(territory, ListingFilter(), limit=FEATURED_SERVICES, order="newest")
+        context["featured_services"] = featured.cards
         context["latest_news"] = latest_news(self, LATEST_NEWS)
         context["campaign"] = running_campaign(self.campaign, timezone.now())
         return context
@@ -104,10 +103,11 @@ class ServiceIndexPage(BasePage):
         verbose_name = _("services index")
 
     def get_context(self, request, *args, **kwargs):
-        from shop.catalogue.scoping import offered_in
+        from shop.catalogue.listing import ListingFilter, listing_page
 
         context = super().get_context(request, *args, **kwargs)
-        context["services"] = offered_in(getattr(request, "territory", None)).order_by("title")
+        territory = getattr(request, "territory", None)
+        context["services"] = listing_page(territory, ListingFilter(), limit=None).cards
         context["stories"] = ServicePage.objects.child_of(self).live().order_by("title")
         return context
 

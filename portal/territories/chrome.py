@@ -12,7 +12,9 @@ entry lives in any case (0 turns the cache off).
 """
 
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import TypeVar
 
 from django.core.cache import cache
@@ -26,6 +28,8 @@ from portal.defaults import setting
 T = TypeVar("T")
 _MISSING = object()
 GENERATION_KEY = "portal:chrome-generation"
+# The generation as this request first read it (see one_reading_per_request).
+_request_generation: ContextVar[str | None] = ContextVar("chrome_generation", default=None)
 # What the chrome and the cached navigation of the shop (categories on offer) show of the shop.
 SHOP_MODELS = (
     "partner.StockRecord",
@@ -37,7 +41,14 @@ SHOP_MODELS = (
 
 def generation() -> str:
     """The current generation of every portal's chrome: a random token, never reused, so
-    that a cleared or restarted cache cannot bring back entries of an older generation."""
+    that a cleared or restarted cache cannot bring back entries of an older generation.
+
+    Inside a request it is read from the cache once (``one_reading_per_request``): a page
+    asks for it five times or more, each a round trip to Redis in production.
+    """
+    value = _request_generation.get()
+    if value is not None:
+        return value
     value = cache.get(GENERATION_KEY)
     if value is None:
         cache.add(GENERATION_KEY, uuid.uuid4().hex, timeout=None)
@@ -45,9 +56,24 @@ def generation() -> str:
     return value
 
 
+@contextmanager
+def one_reading_per_request() -> Iterator[None]:
+    """Within the block, ``generation()`` reads the cache once and then repeats that value;
+    a change made inside the block (``invalidate``) is seen at once."""
+    token = _request_generation.set(None)
+    try:
+        _request_generation.set(generation())
+        yield
+    finally:
+        _request_generation.reset(token)
+
+
 def invalidate(**_kwargs) -> None:
     """Make every cached chrome stale (a page was published, moved, a setting saved…)."""
-    cache.set(GENERATION_KEY, uuid.uuid4().hex, timeout=None)
+    value = uuid.uuid4().hex
+    cache.set(GENERATION_KEY, value, timeout=None)
+    if _request_generation.get() is not None:
+        _request_generation.set(value)
 
 
 def remembered(name: str, parts: tuple, compute: Callable[[], T]) -> T:

@@ -7,6 +7,7 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.utils import translation
 from django.utils.translation import get_language_from_path
 
+from . import chrome
 from .resolution import is_hub_host, territory_for_request
 from .themes import use_theme
 
@@ -25,6 +26,10 @@ class TerritoryMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
+        with chrome.one_reading_per_request():
+            return self.respond(request)
+
+    def respond(self, request: HttpRequest) -> HttpResponse:
         territory = territory_for_request(request)
         request.territory = territory
         # Wagtail (page serving, site settings, page URLs) asks for this; give it ours.

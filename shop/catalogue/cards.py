@@ -14,9 +14,12 @@ from functools import lru_cache
 
 from babel.numbers import format_currency
 from django.conf import settings
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.text import Truncator
-from django.utils.translation import get_language, to_locale
+from django.utils.translation import get_language, gettext, to_locale
 from oscar.core.loading import get_model
+
+from .facets import DELIVERY
 
 ProductCategory = get_model("catalogue", "ProductCategory")
 
@@ -90,6 +93,72 @@ def categories_of(product_ids: list[int]) -> dict[int, tuple[str, str]]:
     return first
 
 
+def card_for(
+    *,
+    pk: int,
+    slug: str,
+    upc: str | None,
+    title: str,
+    description: str | None,
+    category: tuple[str, str] | None,
+    amount: Decimal | None,
+    is_parent: bool,
+    delivery_modes: str,
+    free_label: str,
+    from_label: str,
+    language: str,
+) -> ServiceCard:
+    """One service's card, its texts in ``language`` (the active one). ``amount`` is its
+    price here (None: not offered here); for a service sold in packages (``is_parent``),
+    its cheapest package, shown "from …"."""
+    if amount is None:
+        price_text = ""
+    elif amount == 0:
+        price_text = str(free_label)
+    else:
+        price_text = format_price(amount, settings.OSCAR_DEFAULT_CURRENCY, language)
+        if is_parent:
+            price_text = from_label % {"price": price_text}
+    return ServiceCard(
+        upc=upc or "",
+        title=title,
+        url=product_url(slug, pk, get_script_prefix(), get_urlconf()),
+        summary=summary_of(description or ""),
+        icon=CATEGORY_ICONS.get(category[1], DEFAULT_ICON) if category else DEFAULT_ICON,
+        category=category[0] if category else "",
+        price=amount,
+        price_text=price_text,
+        delivery=delivery_labels(delivery_modes or "", language),
+    )
+
+
+@lru_cache(maxsize=4096)
+def product_url(slug: str, pk: int, script_prefix: str, urlconf: str | None) -> str:
+    """A product page's address (``Product.get_absolute_url``), remembered: reversing it
+    was a third of a listing's time. Shop addresses carry no language prefix; the script
+    prefix and the URLconf are part of the key."""
+    return reverse("catalogue:detail", kwargs={"product_slug": slug, "pk": pk}, urlconf=urlconf)
+
+
+@lru_cache(maxsize=256)
+def delivery_labels(stored: str, language: str) -> tuple[str, ...]:
+    """How a service is delivered ("Online", "A domicilio"…), in ``language`` (the active one)."""
+    return tuple(DELIVERY.labels(stored))
+
+
+def price_labels() -> dict[str, str]:
+    """The words around a card's price, in the active language (``card_for``'s labels)."""
+    return {
+        "free_label": gettext("Free"),
+        # Translators: the price of a service sold in packages: its cheapest package
+        "from_label": gettext("from %(price)s"),
+    }
+
+
+def active_language() -> str:
+    return get_language() or settings.LANGUAGE_CODE
+
+
 def service_cards(
     products, strategy, free_label: str, from_label: str = "%(price)s"
 ) -> list[ServiceCard]:
@@ -98,42 +167,34 @@ def service_cards(
     Two queries whatever the number of products: the offers (``strategy.preload``) and the
     categories.
     """
-    language = get_language() or settings.LANGUAGE_CODE
+    language = active_language()
     products = list(products)
     if hasattr(strategy, "preload"):
         strategy.preload(products)
     categories = categories_of([p.pk for p in products])
     cards = []
     for product in products:
-        first = categories.get(product.pk)
         if product.is_parent:
             # sold in packages: the cheapest package here (offered_in's from_price), with
             # no query for the packages themselves
             amount = getattr(product, "from_price", None)
-            currency = settings.OSCAR_DEFAULT_CURRENCY
         else:
             price = strategy.fetch_for_product(product).price
             amount = price.incl_tax if price.exists else None
-            currency = price.currency
-        if amount is None:
-            price_text = ""
-        elif amount == 0:
-            price_text = str(free_label)
-        else:
-            price_text = format_price(amount, currency, language)
-            if product.is_parent:
-                price_text = from_label % {"price": price_text}
         cards.append(
-            ServiceCard(
-                upc=product.upc or "",
+            card_for(
+                pk=product.pk,
+                slug=product.slug,
+                upc=product.upc,
                 title=product.get_title(),
-                url=product.get_absolute_url(),
-                summary=summary_of(product.description or ""),
-                icon=CATEGORY_ICONS.get(first[1], DEFAULT_ICON) if first else DEFAULT_ICON,
-                category=first[0] if first else "",
-                price=amount,
-                price_text=price_text,
-                delivery=tuple(product.delivery_labels),
+                description=product.description,
+                category=categories.get(product.pk),
+                amount=amount,
+                is_parent=product.is_parent,
+                delivery_modes=product._own_or_parent("delivery_modes"),
+                free_label=free_label,
+                from_label=from_label,
+                language=language,
             )
         )
     return cards

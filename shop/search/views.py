@@ -2,54 +2,80 @@
 
 Oscar's stock views go through haystack, whose "simple" backend lists nothing (Oscar issue
 #4366) and whose engines would add a network round-trip to every listing. A territory sells
-tens of services, not millions: a scoped, prefetched queryset is both correct and fast.
+tens of services, not millions: one query on the database is both correct and fast.
 """
 
-from django.db.models import Q, QuerySet
+from dataclasses import replace
+from math import ceil
+
+from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
-from django.views.generic import ListView
+from django.views.generic import TemplateView
 from oscar.core.loading import get_model
 
 from portal.defaults import setting
 from shop.catalogue.facets import FACETS
-from shop.catalogue.scoping import categories_offered_in, offered_in
+from shop.catalogue.listing import ListingFilter, ListingPage, count, listing_page
+from shop.catalogue.scoping import categories_offered_in
 
 Category = get_model("catalogue", "Category")
 
 
-class ServiceListView(ListView):
-    """All services the territory offers, optionally matching ``?q=``."""
+class ServiceListView(TemplateView):
+    """All services the territory offers, optionally matching ``?q=`` and the facets.
 
-    context_object_name = "products"
+    One query per page (shop/catalogue/listing.py); the side navigation is cached.
+    """
+
     template_name = "oscar/catalogue/browse.html"
     summary = _("All services")
-
-    def get_paginate_by(self, queryset):
-        return setting("PORTAL_PRODUCTS_PER_PAGE")
 
     def selected_facets(self) -> dict[str, list[str]]:
         """``?audience=children&delivery=online``: the known values asked for, per facet."""
         return {f.param: f.clean(self.request.GET.getlist(f.param)) for f in FACETS}
 
-    def get_queryset(self) -> QuerySet:
-        products = offered_in(self.request.territory)
-        query = self.request.GET.get("q", "").strip()
-        if query:
-            products = products.filter(Q(title__icontains=query) | Q(description__icontains=query))
-        selected = self.selected_facets()
-        for facet in FACETS:  # OR within a facet, AND across facets
-            if selected[facet.param]:
-                products = products.filter(facet.q(selected[facet.param]))
-        return products.order_by("title", "pk")
+    def listing_filter(self) -> ListingFilter:
+        return ListingFilter(
+            query=self.request.GET.get("q", "").strip(), facets=self.selected_facets()
+        )
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
+        context.update(self.page_of_cards())
         context["summary"] = self.summary
         context["query"] = self.request.GET.get("q", "").strip()
         context["facets"], context["active_filters"] = self.facet_context()
         context["categories"] = categories_offered_in(self.request.territory)
         return context
+
+    def page_of_cards(self) -> dict:
+        """The page asked for (``?page=``) as Django's paginator would give it: a page past
+        the end shows the last page, a page that is not a number the first (as news lists)."""
+        territory = self.request.territory
+        wanted = self.listing_filter()
+        per_page = setting("PORTAL_PRODUCTS_PER_PAGE")
+        try:
+            number = max(1, int(self.request.GET.get("page", 1)))
+        except (TypeError, ValueError):
+            number = 1
+
+        def fetch(number: int) -> ListingPage:
+            return listing_page(territory, wanted, offset=(number - 1) * per_page, limit=per_page)
+
+        page = fetch(number)
+        if not page.cards and number > 1:  # past the end: the last page
+            number = max(1, ceil(count(territory, wanted) / per_page))
+            page = fetch(number)
+        # the paginator only does the arithmetic: the cards are already here
+        paginator = Paginator(range(page.total), per_page)
+        page_obj = paginator.page(number if page.total else 1)
+        return {
+            "cards": page.cards,
+            "paginator": paginator,
+            "page_obj": page_obj,
+            "is_paginated": paginator.num_pages > 1,
+        }
 
     def facet_context(self) -> tuple[list[dict], list[dict]]:
         """The filter form's choices, and the active filters each with a link removing it."""
@@ -87,9 +113,9 @@ class ProductCategoryView(ServiceListView):
         self.category = get_object_or_404(Category, pk=kwargs["pk"], is_public=True)
         return super().get(request, *args, **kwargs)
 
-    def get_queryset(self) -> QuerySet:
-        categories = self.category.get_descendants_and_self()
-        return super().get_queryset().filter(categories__in=categories).distinct()
+    def listing_filter(self) -> ListingFilter:
+        categories = self.category.get_descendants_and_self().values_list("pk", flat=True)
+        return replace(super().listing_filter(), category_ids=list(categories))
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

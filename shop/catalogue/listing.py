@@ -1,0 +1,182 @@
+"""A page of a territory's catalogue list, with the number of matches, in one SQL query.
+
+The catalogue list is the shop's busiest page, and it is never cached whole. Built with the
+ORM it took four queries (count, products, their offers, their categories) whose building
+and compiling cost more than running them. Here one hand-written query, the same text on
+SQLite and PostgreSQL, returns a page of services with their price here, their first
+category and the total number of matches (a window ``COUNT``).
+
+It follows the same rules as the rest of the shop, and tests/test_listing.py checks that it
+agrees with them:
+- what is offered: public canonical products with an offer in the territory, or with a public
+  package (a child product) that has one (``scoping.offered_in``);
+- the price: the cheapest offer here (``TerritoryStrategy.select_stockrecord``); for a
+  service sold in packages, its cheapest package, shown "from …";
+- the first category: the first in the catalogue's tree order (``cards.categories_of``);
+- the search: ``?q=`` in the title or the description, ignoring case as the database's
+  ``icontains`` does.
+"""
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db import connection
+from oscar.core.loading import get_model
+
+from portal.territories.models import Territory
+
+from .cards import ServiceCard, active_language, card_for, price_labels
+from .facets import FACETS, SEPARATOR
+
+Product = get_model("catalogue", "Product")
+ProductCategory = get_model("catalogue", "ProductCategory")
+Category = get_model("catalogue", "Category")
+StockRecord = get_model("partner", "StockRecord")
+
+
+@dataclass(frozen=True)
+class ListingFilter:
+    """What a visitor asked for: words, facet values (OR within a facet, AND across) and,
+    on a category's page, that category and its descendants."""
+
+    query: str = ""
+    facets: dict[str, list[str]] = field(default_factory=dict)  # Facet.param → values
+    category_ids: Sequence[int] | None = None
+
+
+# How a listing can be ordered: by title (the catalogue), or the latest updated first (the
+# home page's featured services).
+ORDERS = {"title": "p.title, p.id", "newest": "p.date_updated DESC, p.id"}
+
+
+@dataclass(frozen=True)
+class ListingPage:
+    cards: list[ServiceCard]
+    total: int  # matches on every page; 0 when this page is past the end
+
+
+def _like(text: str) -> str:
+    """``text`` as a LIKE pattern matching it anywhere, with its own % and _ taken literally."""
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def _sql(territory: Territory, wanted: ListingFilter, order: str = "title") -> tuple[str, list]:
+    """The listing's query (without LIMIT) and its parameters."""
+    product = Product._meta.db_table
+    stockrecord = StockRecord._meta.db_table
+    product_category = ProductCategory._meta.db_table
+    category = Category._meta.db_table
+
+    conditions = ["p.parent_id IS NULL", "p.is_public = %s"]
+    params: list = [True, territory.pk]  # the join's is_public, then the territory
+    where_params: list = [True]
+    if wanted.query:
+        conditions.append(
+            "(UPPER(p.title) LIKE UPPER(%s) ESCAPE '\\' "
+            "OR UPPER(p.description) LIKE UPPER(%s) ESCAPE '\\')"
+        )
+        where_params += [_like(wanted.query)] * 2
+    for facet in FACETS:
+        values = wanted.facets.get(facet.param) or []
+        if values:
+            column = Product._meta.get_field(facet.field).column
+            conditions.append(
+                "(" + " OR ".join([f"p.{column} LIKE %s ESCAPE '\\'"] * len(values)) + ")"
+            )
+            where_params += [_like(f"{SEPARATOR}{code}{SEPARATOR}") for code in values]
+    if wanted.category_ids is not None:
+        if not wanted.category_ids:
+            conditions.append("1 = 0")
+        else:
+            marks = ", ".join(["%s"] * len(wanted.category_ids))
+            conditions.append(
+                f"p.id IN (SELECT product_id FROM {product_category}"
+                f" WHERE category_id IN ({marks}))"
+            )
+            where_params += list(wanted.category_ids)
+
+    first_category = (
+        f"(SELECT c.{{column}} FROM {product_category} pc"
+        f" JOIN {category} c ON c.id = pc.category_id"
+        " WHERE pc.product_id = p.id ORDER BY c.path LIMIT 1)"
+    )
+    sql = f"""
+        SELECT p.id, p.upc, p.title, p.slug, p.structure, p.description, p.delivery_modes,
+               MIN(sr.price) AS price,
+               {first_category.format(column="name")} AS category_name,
+               {first_category.format(column="slug")} AS category_slug,
+               COUNT(*) OVER () AS total
+        FROM {product} p
+        JOIN {product} o ON o.id = p.id OR (o.parent_id = p.id AND o.is_public = %s)
+        JOIN {stockrecord} sr ON sr.product_id = o.id AND sr.territory_id = %s
+        WHERE {" AND ".join(conditions)}
+        GROUP BY p.id, p.upc, p.title, p.slug, p.structure, p.description, p.delivery_modes
+        ORDER BY {ORDERS[order]}
+    """
+    return sql, params + where_params
+
+
+def count(territory: Territory | None, wanted: ListingFilter) -> int:
+    """How many services match, on every page."""
+    if territory is None:
+        return 0
+    sql, params = _sql(territory, wanted)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT COUNT(*) FROM ({sql}) matches", params)
+        return cursor.fetchone()[0]
+
+
+def listing_page(
+    territory: Territory | None,
+    wanted: ListingFilter,
+    *,
+    offset: int = 0,
+    limit: int | None,
+    order: str = "title",
+) -> ListingPage:
+    """The services from ``offset`` (at most ``limit``; None: all) in ``order`` (a key of
+    ``ORDERS``), as cards priced for ``territory`` in the active language."""
+    if territory is None:
+        return ListingPage(cards=[], total=0)
+    sql, params = _sql(territory, wanted, order)
+    with connection.cursor() as cursor:
+        if limit is None and not offset:
+            cursor.execute(sql, params)
+        else:
+            cursor.execute(f"{sql} LIMIT %s OFFSET %s", [*params, limit, offset])
+        rows = cursor.fetchall()
+    language = active_language()
+    labels = price_labels()
+    cards = []
+    for (
+        pk,
+        upc,
+        title,
+        slug,
+        structure,
+        description,
+        delivery_modes,
+        price,
+        category_name,
+        category_slug,
+        _total,
+    ) in rows:
+        cards.append(
+            card_for(
+                pk=pk,
+                slug=slug,
+                upc=upc,
+                title=title,
+                description=description,
+                category=(category_name, category_slug) if category_slug else None,
+                # SQLite hands back a float or an int; the shop computes in Decimal
+                amount=None if price is None else Decimal(str(price)),
+                is_parent=structure == Product.PARENT,
+                delivery_modes=delivery_modes,
+                **labels,
+                language=language,
+            )
+        )
+    return ListingPage(cards=cards, total=rows[0][-1] if rows else 0)
