@@ -180,13 +180,13 @@ def test_the_same_card_renders_in_each_language_it_is_shown_in(db):
         price_text="",
     )
     template = engines["django"].from_string(
-        '{% load service_cards %}{% service_card card 3 "col" %}'
+        '{% load service_cards %}{% service_card_list cards 3 "col" %}'
     )
     with translation.override("it"):
-        italian = template.render({"card": card})
+        italian = template.render({"cards": [card]})
         unavailable_it = gettext("Not available here")
     with translation.override("en"):
-        english = template.render({"card": card})
+        english = template.render({"cards": [card]})
     assert unavailable_it != "Not available here" and unavailable_it in italian
     assert "Not available here" in english and unavailable_it not in english
 

@@ -47,7 +47,7 @@ class ListingFilter:
 
 # How a listing can be ordered: by title (the catalogue), or the latest updated first (the
 # home page's featured services).
-ORDERS = {"title": "p.title, p.id", "newest": "p.date_updated DESC, p.id"}
+ORDERS = {"title": "{t}.title, {t}.id", "newest": "{t}.date_updated DESC, {t}.id"}
 
 
 @dataclass(frozen=True)
@@ -67,7 +67,6 @@ def _sql(territory: Territory, wanted: ListingFilter, order: str = "title") -> t
     product = Product._meta.db_table
     stockrecord = StockRecord._meta.db_table
     product_category = ProductCategory._meta.db_table
-    category = Category._meta.db_table
 
     conditions = ["p.parent_id IS NULL", "p.is_public = %s"]
     params: list = [True, territory.pk]  # the join's is_public, then the territory
@@ -97,25 +96,38 @@ def _sql(territory: Territory, wanted: ListingFilter, order: str = "title") -> t
             )
             where_params += list(wanted.category_ids)
 
-    first_category = (
-        f"(SELECT c.{{column}} FROM {product_category} pc"
-        f" JOIN {category} c ON c.id = pc.category_id"
-        " WHERE pc.product_id = p.id ORDER BY c.path LIMIT 1)"
-    )
     sql = f"""
         SELECT p.id, p.upc, p.title, p.slug, p.structure, p.description, p.delivery_modes,
-               MIN(sr.price) AS price,
-               {first_category.format(column="name")} AS category_name,
-               {first_category.format(column="slug")} AS category_slug,
-               COUNT(*) OVER () AS total
+               p.date_updated, MIN(sr.price) AS price, COUNT(*) OVER () AS total
         FROM {product} p
         JOIN {product} o ON o.id = p.id OR (o.parent_id = p.id AND o.is_public = %s)
         JOIN {stockrecord} sr ON sr.product_id = o.id AND sr.territory_id = %s
         WHERE {" AND ".join(conditions)}
-        GROUP BY p.id, p.upc, p.title, p.slug, p.structure, p.description, p.delivery_modes
-        ORDER BY {ORDERS[order]}
+        GROUP BY p.id, p.upc, p.title, p.slug, p.structure, p.description, p.delivery_modes,
+                 p.date_updated
+        ORDER BY {ORDERS[order].format(t="p")}
     """
     return sql, params + where_params
+
+
+def _with_first_category(page_sql: str, order: str) -> str:
+    """``page_sql``'s rows with their first category's name and slug, looked up for the
+    rows of the page only."""
+    product_category = ProductCategory._meta.db_table
+    category = Category._meta.db_table
+    first = (
+        f"(SELECT c.{{column}} FROM {product_category} pc"
+        f" JOIN {category} c ON c.id = pc.category_id"
+        " WHERE pc.product_id = m.id ORDER BY c.path LIMIT 1)"
+    )
+    return f"""
+        SELECT m.id, m.upc, m.title, m.slug, m.structure, m.description, m.delivery_modes,
+               m.price, m.total,
+               {first.format(column="name")} AS category_name,
+               {first.format(column="slug")} AS category_slug
+        FROM ({page_sql}) m
+        ORDER BY {ORDERS[order].format(t="m")}
+    """
 
 
 def count(territory: Territory | None, wanted: ListingFilter) -> int:
@@ -141,11 +153,12 @@ def listing_page(
     if territory is None:
         return ListingPage(cards=[], total=0)
     sql, params = _sql(territory, wanted, order)
+    if limit is not None:
+        sql, params = f"{sql} LIMIT %s OFFSET %s", [*params, limit, offset]
+    elif offset:
+        raise ValueError("An offset needs a limit.")
     with connection.cursor() as cursor:
-        if limit is None and not offset:
-            cursor.execute(sql, params)
-        else:
-            cursor.execute(f"{sql} LIMIT %s OFFSET %s", [*params, limit, offset])
+        cursor.execute(_with_first_category(sql, order), params)
         rows = cursor.fetchall()
     language = active_language()
     labels = price_labels()
@@ -159,9 +172,9 @@ def listing_page(
         description,
         delivery_modes,
         price,
+        _total,
         category_name,
         category_slug,
-        _total,
     ) in rows:
         cards.append(
             card_for(
@@ -179,4 +192,4 @@ def listing_page(
                 language=language,
             )
         )
-    return ListingPage(cards=cards, total=rows[0][-1] if rows else 0)
+    return ListingPage(cards=cards, total=rows[0][8] if rows else 0)

@@ -1,8 +1,8 @@
 """Service cards in templates.
 
 ``{% service_cards products as cards %}``: the cards of a list of products (see cards.py).
-``{% service_card card heading_level item_class %}``: one card's HTML, from the theme's
-``oscar/catalogue/partials/service_card.html``.
+``{% service_card_list cards heading_level item_class %}``: the cards' HTML, each from the
+theme's ``oscar/catalogue/partials/service_card.html``.
 
 A card's template sees nothing but the card, the heading level, the item class and the
 active language, so the same inputs always give the same HTML: it is remembered per process
@@ -34,11 +34,16 @@ def service_cards_tag(context, products) -> list[ServiceCard]:
     return service_cards(products, strategy, **price_labels())
 
 
-@register.simple_tag(takes_context=True, name="service_card")
-def service_card_tag(context, card: ServiceCard, heading_level, item_class: str) -> SafeString:
+@register.simple_tag(takes_context=True, name="service_card_list")
+def service_card_list_tag(
+    context, cards: list[ServiceCard], heading_level, item_class: str
+) -> SafeString:
     # the engine's cached loader gives the theme's own template object (one per theme)
     card_template = context.template.engine.get_template(CARD_TEMPLATE)
-    return rendered_card(card_template, card, str(heading_level), item_class, get_language())
+    level, language = str(heading_level), get_language()
+    return mark_safe(
+        "".join(rendered_card(card_template, card, level, item_class, language) for card in cards)
+    )
 
 
 @lru_cache(maxsize=4096)
