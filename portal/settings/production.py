@@ -14,16 +14,17 @@ if _missing:
         "Production settings need these environment variables: " + ", ".join(_missing)
     )
 
-# Real Stripe keys (base.py reads them): with a secret key the other two are required too.
-if os.environ.get("STRIPE_SECRET_KEY"):
-    _missing_stripe = [
-        name
-        for name in ("STRIPE_PUBLISHABLE_KEY", "STRIPE_WEBHOOK_SECRET")
-        if not os.environ.get(name)
-    ]
+# Card payments (base.py reads the keys). Without them base.py would send payments to a
+# localstripe on 127.0.0.1: in production that takes an explicit STRIPE_API_BASE (a staging
+# stand-in), never a missing key.
+STRIPE_VARIABLES = ("STRIPE_SECRET_KEY", "STRIPE_PUBLISHABLE_KEY", "STRIPE_WEBHOOK_SECRET")
+if os.environ.get("STRIPE_SECRET_KEY") or not os.environ.get("STRIPE_API_BASE"):
+    _missing_stripe = [name for name in STRIPE_VARIABLES if not os.environ.get(name)]
     if _missing_stripe:
         raise ImproperlyConfigured(
-            "STRIPE_SECRET_KEY is set; these are needed too: " + ", ".join(_missing_stripe)
+            "Card payments need these environment variables: "
+            + ", ".join(_missing_stripe)
+            + " (or STRIPE_API_BASE, the address of a Stripe stand-in for staging)."
         )
 
 DEBUG = False
