@@ -44,6 +44,10 @@ PORTAL_GIFTCARD_TRIES_WINDOW = 600  # …per this many seconds
 # Services are not shipped: Oscar's shipping steps are skipped. A step is added in front of
 # the payment (e.g. "checkout:booking-details"); the payment page stays last.
 PORTAL_CHECKOUT_STEPS = ("checkout:booking-details", "checkout:payment-details")
+# A card payment still open after this many minutes (3-D Secure never answered, the tab
+# closed) is settled by the sweep every 15 minutes: canceled at Stripe, voucher holds given
+# back, basket reopened (shop/payment/fulfilment.py, settle_abandoned).
+PORTAL_ABANDONED_PAYMENT_MINUTES = 60
 
 # Webinars (portal/events): the zone their times are entered and shown in.
 PORTAL_EVENTS_TIME_ZONE = "Europe/Rome"

@@ -243,6 +243,12 @@ CELERY_BROKER_URL = os.environ.get("REDIS_URL", "memory://")
 CELERY_BEAT_SCHEDULE = {
     # gift vouchers whose send date has come (also `manage.py send_due_giftcards` for cron)
     "send-due-giftcards": {"task": "shop.giftcards.tasks.send_due_giftcards", "schedule": 3600},
+    # card payments left open: holds released, baskets reopened (`manage.py
+    # settle_abandoned_payments` for cron)
+    "settle-abandoned-payments": {
+        "task": "shop.payment.tasks.settle_abandoned_payments",
+        "schedule": 900,
+    },
 }
 
 # Stripe: by default the fake localstripe on loopback (`make demo` starts it, no keys, no

@@ -7,11 +7,13 @@ already there and returns it. Only the placement that wrote the order sends the 
 """
 
 import logging
+from datetime import timedelta
 from typing import Any
 
+import stripe
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest
-from django.utils import translation
+from django.utils import timezone, translation
 from oscar.core.loading import get_model
 
 from shop.checkout.placement import OrderPlacement, rebuilt_request
@@ -102,6 +104,8 @@ def settle_unfinished(payment: StripePayment, code: str) -> Order | None:
         intent = gateway.cancel(payment.payment_intent_id)
         if intent.status == "succeeded":
             return fulfil(intent)
+        if intent.status == "processing":  # the bank has not answered: its webhook will
+            return None
     with transaction.atomic():
         locked = StripePayment.objects.select_for_update(of=("self",)).get(pk=payment.pk)
         if locked.order_id is None and locked.status != StripePayment.Status.FAILED:
@@ -110,8 +114,30 @@ def settle_unfinished(payment: StripePayment, code: str) -> Order | None:
     return None
 
 
-def record_failure(intent: Any) -> StripePayment | None:
-    """The card payment failed: no order, and any ledger hold is given back."""
+def settle_abandoned(older_than: timedelta) -> tuple[int, int]:
+    """End the card attempts left open for longer than ``older_than`` (3-D Secure never
+    answered, the tab closed): without this their voucher holds and frozen baskets would
+    stay so for good. Returns (orders placed because Stripe had taken the money after all,
+    attempts ended). One that Stripe cannot answer for now is left for the next run."""
+    cutoff = timezone.now() - older_than
+    placed = ended = 0
+    stale = StripePayment.objects.filter(
+        status=StripePayment.Status.PENDING, order__isnull=True, updated__lt=cutoff
+    ).order_by("pk")
+    for payment in stale:
+        try:
+            order = settle_unfinished(payment, "abandoned")
+        except stripe.StripeError:
+            logger.warning("Payment %s: Stripe did not answer; settled next time", payment.pk)
+            continue
+        payment.refresh_from_db(fields=["status"])
+        placed += order is not None
+        ended += order is None and payment.status == StripePayment.Status.FAILED
+    return placed, ended
+
+
+def record_failure(intent: Any, default_code: str = "payment_failed") -> StripePayment | None:
+    """The card payment failed or was canceled: no order, and any ledger hold is given back."""
     with transaction.atomic():
         payment = (
             StripePayment.objects.select_for_update(of=("self",))
@@ -123,5 +149,5 @@ def record_failure(intent: Any) -> StripePayment | None:
             return None
         error = getattr(intent, "last_payment_error", None) or {}
         code = error.get("code", "") if hasattr(error, "get") else ""
-        mark_failed(payment, code or "payment_failed")
+        mark_failed(payment, code or default_code)
         return payment

@@ -41,9 +41,15 @@ def payment_intent_payment_failed(intent: Any) -> None:
     record_failure(intent)
 
 
+def payment_intent_canceled(intent: Any) -> None:
+    """Canceled at Stripe (by us when an attempt is abandoned, or from Stripe's dashboard)."""
+    record_failure(intent, default_code="canceled")
+
+
 HANDLERS: dict[str, Callable[[Any], None]] = {
     "payment_intent.succeeded": payment_intent_succeeded,
     "payment_intent.payment_failed": payment_intent_payment_failed,
+    "payment_intent.canceled": payment_intent_canceled,
 }
 
 
