@@ -274,6 +274,9 @@ def test_placing_an_order_issues_the_voucher_once_and_mails_it_once(
     assert len(voucher_mails()) == 1
     email = voucher_mails()[0]
     assert "Giulia Rossi" in email.body and "Buon compleanno, nonna!" in email.body
+    # where to check the balance: the buyer's portal's own balance page
+    balance_page = f"{sondrio.site.root_url}/shop/giftcards/balance/"
+    assert balance_page.startswith("http://sondrio.localhost") and balance_page in email.body
     sent_code = re.search(r"[A-Z2-9]{4}(-[A-Z2-9]{4}){3}-[A-Z2-9]{2}", email.body).group(0)
     assert find_card(sondrio, sent_code).pk == card.pk
     card.refresh_from_db()

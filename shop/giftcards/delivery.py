@@ -11,6 +11,7 @@ from datetime import date
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone, translation
 
 from portal.defaults import setting
@@ -58,7 +59,7 @@ def _message(card: GiftCard) -> EmailMultiAlternatives:
         "card": card,
         "territory": territory,
         "code": card.code,
-        "balance_url": f"{territory.site.root_url}/shop/giftcards/balance/",
+        "balance_url": territory.site.root_url + reverse("giftcards:balance"),
         "portal_url": f"{territory.site.root_url}/",
         "validity_days": setting("PORTAL_GIFTCARD_VALIDITY_DAYS"),
     }
