@@ -76,3 +76,55 @@ def test_pages_with_a_form_and_the_shop_are_not_cached(territories):
     assert "csrfmiddlewaretoken" in first.content.decode()
     assert "X-Portal-Cache" not in first  # the CSRF cookie is set: a page for one visitor
     assert "X-Portal-Cache" not in fresh().get(path)
+
+
+def test_a_publish_in_one_portal_leaves_the_other_portals_pages_cached(territories):
+    """Each portal has its own generation: an editor in Rho does not empty Sondrio's cache."""
+    fresh("sondrio").get("/chi-siamo/")
+    fresh("rho").get("/")
+    rho_home = Page.objects.get(pk=territories["rho"].site.root_page_id)
+    about = rho_home.get_children().live().first().specific
+    about.title = "Chi siamo a Rho"
+    about.save_revision().publish()
+
+    assert fresh("sondrio").get("/chi-siamo/")["X-Portal-Cache"] == "hit"
+    rho = fresh("rho").get("/")
+    assert rho["X-Portal-Cache"] == "miss" and "Chi siamo a Rho" in rho.content.decode()
+
+
+def test_an_offer_changes_its_portal_a_shared_product_every_portal(territories):
+    from oscar.core.loading import get_model
+
+    StockRecord = get_model("partner", "StockRecord")
+    Product = get_model("catalogue", "Product")
+    for slug in ("sondrio", "rho"):
+        fresh(slug).get("/")
+    offer = StockRecord.objects.filter(territory=territories["rho"]).first()
+    offer.price += 1
+    offer.save()  # Rho's price: Rho's home (featured services) is stale, Sondrio's is not
+    assert fresh("sondrio").get("/")["X-Portal-Cache"] == "hit"
+    assert fresh("rho").get("/")["X-Portal-Cache"] == "miss"
+
+    product = Product.objects.filter(parent=None).first()
+    product.title = product.title + " (nuovo)"
+    product.save()  # the shared catalogue: every portal
+    assert fresh("sondrio").get("/")["X-Portal-Cache"] == "miss"
+    assert fresh("rho").get("/")["X-Portal-Cache"] == "miss"
+
+
+def test_moving_a_page_to_another_portal_refreshes_both(territories):
+    sondrio_home = Page.objects.get(pk=territories["sondrio"].site.root_page_id)
+    rho_home = Page.objects.get(pk=territories["rho"].site.root_page_id)
+    about = sondrio_home.get_children().get(slug="chi-siamo").specific
+    about.slug = "chi-siamo-sondrio"  # Rho has a "chi-siamo" of its own
+    about.save_revision().publish()
+    assert 'href="/chi-siamo-sondrio/"' in fresh("sondrio").get("/").content.decode()
+    assert fresh("rho").get("/")["X-Portal-Cache"] == "miss"  # both cached now
+
+    Page.objects.get(pk=about.pk).move(rho_home, pos="last-child")
+
+    sondrio = fresh("sondrio").get("/")
+    assert sondrio["X-Portal-Cache"] == "miss"
+    assert 'href="/chi-siamo-sondrio/"' not in sondrio.content.decode()
+    rho = fresh("rho").get("/")
+    assert rho["X-Portal-Cache"] == "miss" and 'href="/chi-siamo-sondrio/"' in rho.content.decode()

@@ -117,6 +117,7 @@ class ServicePageForm(WagtailAdminPageForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        from portal.territories.resolution import territory_of_page
         from shop.catalogue.scoping import offered_in
 
         parent = self.parent_page or (self.instance.get_parent() if self.instance.pk else None)
@@ -393,16 +394,6 @@ class StandardPage(BasePage):
 
     class Meta:
         verbose_name = _("standard page")
-
-
-def territory_of_page(page: Page):
-    """The territory whose page trees hold ``page`` (any language), or None."""
-    from portal.territories.models import Territory
-
-    homes = Page.objects.filter(depth=2, path=page.path[: Page.steplen * 2]).values(
-        "translation_key"
-    )
-    return Territory.objects.filter(site__root_page__translation_key__in=homes).first()
 
 
 HONEYPOT_FIELD = "website"

@@ -17,6 +17,7 @@ from wagtail.images import get_image_model
 from wagtail.models import Page
 
 from .models import Territory
+from .resolution import territory_of_page
 
 # (pattern, kind): each named group "pk" is the id of an object of that kind.
 ADMIN_OBJECT_URLS = [
@@ -44,12 +45,7 @@ def owner_of(kind: str, pk: int) -> Territory | None:
         return Territory.objects.filter(site_id=pk).first()
     if kind == "page":
         page = Page.objects.filter(pk=pk).only("path", "translation_key").first()
-        if page is None:
-            return None
-        homes = Page.objects.filter(depth=2, path=page.path[: Page.steplen * 2]).values(
-            "translation_key"
-        )
-        return Territory.objects.filter(site__root_page__translation_key__in=homes).first()
+        return territory_of_page(page) if page is not None else None
     model = get_image_model() if kind == "image" else get_document_model()
     item = model.objects.filter(pk=pk).select_related("collection").first()
     if item is None:

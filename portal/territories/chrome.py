@@ -3,8 +3,12 @@
 The chrome depends on the territory, its theme, the language, the page's path (menus mark
 the current section, the language switcher links the page's translations) and on content
 editors change: page titles and menus, the portal's settings, the territory itself. Those
-changes bump one generation number kept in the cache, which is part of every chrome key, so
-a publish or a settings save shows on the next request; nothing is ever invalidated by hand.
+changes bump a generation token kept in the cache, which is part of every chrome key, so a
+publish or a settings save shows on the next request; nothing is ever invalidated by hand.
+
+Each territory has its own token, so that an editor publishing in one portal does not empty
+the caches of all the others; one shared token covers what every portal shows (the shared
+catalogue, its categories, which host is which portal). A portal's generation is both.
 
 With the local-memory cache (development, one process) that is immediate; in production the
 cache is Redis, shared by every worker. ``PORTAL_CHROME_CACHE_SECONDS`` bounds how long an
@@ -27,9 +31,10 @@ from portal.defaults import setting
 
 T = TypeVar("T")
 _MISSING = object()
-GENERATION_KEY = "portal:chrome-generation"
-# The generation as this request first read it (see one_reading_per_request).
-_request_generation: ContextVar[str | None] = ContextVar("chrome_generation", default=None)
+GENERATION_KEY = "portal:chrome-generation"  # shared; a territory's: GENERATION_KEY:<pk>
+# The tokens as this request first read them (see one_reading_per_request), by territory
+# (None: the shared one).
+_request_tokens: ContextVar[dict | None] = ContextVar("chrome_generation", default=None)
 # What the chrome and the cached navigation of the shop (categories on offer) show of the shop.
 SHOP_MODELS = (
     "partner.StockRecord",
@@ -39,45 +44,60 @@ SHOP_MODELS = (
 )
 
 
-def generation() -> str:
-    """The current generation of every portal's chrome: a random token, never reused, so
-    that a cleared or restarted cache cannot bring back entries of an older generation.
+def _key(territory_id: int | None) -> str:
+    return GENERATION_KEY if territory_id is None else f"{GENERATION_KEY}:{territory_id}"
 
-    Inside a request it is read from the cache once (``one_reading_per_request``): a page
-    asks for it five times or more, each a round trip to Redis in production.
-    """
-    value = _request_generation.get()
-    if value is not None:
-        return value
-    value = cache.get(GENERATION_KEY)
+
+def _token(territory_id: int | None) -> str:
+    """A random token, never reused, so that a cleared or restarted cache cannot bring back
+    entries of an older generation."""
+    tokens = _request_tokens.get()
+    if tokens is not None and territory_id in tokens:
+        return tokens[territory_id]
+    key = _key(territory_id)
+    value = cache.get(key)
     if value is None:
-        cache.add(GENERATION_KEY, uuid.uuid4().hex, timeout=None)
-        value = cache.get(GENERATION_KEY)
+        cache.add(key, uuid.uuid4().hex, timeout=None)
+        value = cache.get(key)
+    if tokens is not None:
+        tokens[territory_id] = value
     return value
+
+
+def generation(territory_id: int | None = None) -> str:
+    """The generation of a territory's chrome and pages (``territory_id``), or of what all
+    portals share (None).
+
+    Inside a request each token is read from the cache once (``one_reading_per_request``):
+    a page asks for it five times or more, each a round trip to Redis in production.
+    """
+    shared = _token(None)
+    return shared if territory_id is None else f"{shared}.{_token(territory_id)}"
 
 
 @contextmanager
 def one_reading_per_request() -> Iterator[None]:
-    """Within the block, ``generation()`` reads the cache once and then repeats that value;
-    a change made inside the block (``invalidate``) is seen at once."""
-    token = _request_generation.set(None)
+    """Within the block, ``generation()`` reads each token from the cache once and then
+    repeats it; a change made inside the block (``invalidate``) is seen at once."""
+    token = _request_tokens.set({})
     try:
-        _request_generation.set(generation())
         yield
     finally:
-        _request_generation.reset(token)
+        _request_tokens.reset(token)
 
 
-def invalidate(**_kwargs) -> None:
-    """Make every cached chrome stale (a page was published, moved, a setting saved…)."""
+def invalidate(territory_id: int | None = None, **_kwargs) -> None:
+    """Make a territory's cached chrome and pages stale (a page was published there, its
+    settings saved…), or every portal's (None: the shared catalogue changed…)."""
     value = uuid.uuid4().hex
-    cache.set(GENERATION_KEY, value, timeout=None)
-    if _request_generation.get() is not None:
-        _request_generation.set(value)
+    cache.set(_key(territory_id), value, timeout=None)
+    tokens = _request_tokens.get()
+    if tokens is not None:
+        tokens[territory_id] = value
 
 
-def remembered(name: str, parts: tuple, compute: Callable[[], T]) -> T:
-    """``compute()``, kept in the cache until the chrome's generation changes.
+def remembered(name: str, territory_id: int, parts: tuple, compute: Callable[[], T]) -> T:
+    """``compute()``, kept in the cache until the territory's generation changes.
 
     For small things every page of a portal shows and editors rarely change: the home
     page's URL per language, the categories on offer.
@@ -85,7 +105,7 @@ def remembered(name: str, parts: tuple, compute: Callable[[], T]) -> T:
     seconds = setting("PORTAL_CHROME_CACHE_SECONDS")
     if not seconds:
         return compute()
-    key = ":".join(["portal", name, generation(), *map(str, parts)])
+    key = ":".join(["portal", name, generation(territory_id), *map(str, parts)])
     value = cache.get(key, _MISSING)
     if value is _MISSING:
         value = compute()
@@ -100,15 +120,12 @@ def chrome_key(request: HttpRequest) -> str:
 
 def context(request: HttpRequest) -> dict:
     seconds = setting("PORTAL_CHROME_CACHE_SECONDS")
+    territory = getattr(request, "territory", None)
     return {
         "chrome_seconds": seconds,
-        "chrome_generation": generation() if seconds else "",
+        "chrome_generation": generation(territory.pk if territory else None) if seconds else "",
         "chrome_key": chrome_key(request),
     }
-
-
-def _invalidate_on_save(sender, instance, **kwargs) -> None:
-    invalidate()
 
 
 def connect() -> None:
@@ -117,29 +134,48 @@ def connect() -> None:
 
     from .models import PortalSettings, Territory, TerritoryHost
 
-    shop_models = [get_model(*name.split(".")) for name in SHOP_MODELS]
-
-    page_published.connect(invalidate, dispatch_uid="chrome-page-published")
-    page_unpublished.connect(invalidate, dispatch_uid="chrome-page-unpublished")
-    post_page_move.connect(invalidate, dispatch_uid="chrome-page-moved")
-    post_delete.connect(_invalidate_on_delete, dispatch_uid="chrome-page-deleted")
-    post_save.connect(_invalidate_on_page_save, dispatch_uid="chrome-page-saved")
-    for model in (PortalSettings, Territory, TerritoryHost, *shop_models):
-        invalidate_when_saved(model)
-
-
-def invalidate_when_saved(model) -> None:
-    """Saving or deleting a ``model`` row makes cached chrome and pages stale."""
-    uid = f"{model._meta.label}"
-    post_save.connect(_invalidate_on_save, sender=model, dispatch_uid=f"chrome-save-{uid}")
-    post_delete.connect(_invalidate_on_save, sender=model, dispatch_uid=f"chrome-delete-{uid}")
+    page_published.connect(_page_changed, dispatch_uid="chrome-page-published")
+    page_unpublished.connect(_page_changed, dispatch_uid="chrome-page-unpublished")
+    post_page_move.connect(_page_changed, dispatch_uid="chrome-page-moved")
+    post_delete.connect(_page_changed, dispatch_uid="chrome-page-deleted")
+    post_save.connect(_page_changed, dispatch_uid="chrome-page-saved")
+    # one portal's
+    _when_saved(PortalSettings, lambda settings: _territory_of_site(settings.site_id))
+    _when_saved(get_model("partner", "StockRecord"), lambda offer: offer.territory_id)
+    # every portal's: the shared catalogue, and which host is which portal
+    for name in SHOP_MODELS:
+        if name != "partner.StockRecord":
+            _when_saved(get_model(*name.split(".")), lambda _instance: None)
+    _when_saved(Territory, lambda _instance: None)
+    _when_saved(TerritoryHost, lambda _instance: None)
 
 
-def _invalidate_on_delete(sender, instance, **kwargs) -> None:
-    if isinstance(instance, Page):
-        invalidate()
+def _when_saved(model, territory_of: Callable) -> None:
+    """Saving or deleting a ``model`` row makes the chrome and pages of
+    ``territory_of(row)`` stale (None: of every portal)."""
+
+    def changed(sender, instance, **kwargs) -> None:
+        invalidate(territory_of(instance))
+
+    uid = model._meta.label
+    post_save.connect(changed, sender=model, weak=False, dispatch_uid=f"chrome-save-{uid}")
+    post_delete.connect(changed, sender=model, weak=False, dispatch_uid=f"chrome-delete-{uid}")
 
 
-def _invalidate_on_page_save(sender, instance, **kwargs) -> None:
-    if isinstance(instance, Page):  # drafts too: rare, and a page built in code is not "published"
-        invalidate()
+def _territory_of_site(site_id: int) -> int | None:
+    from .models import Territory
+
+    return Territory.objects.filter(site_id=site_id).values_list("pk", flat=True).first()
+
+
+def _page_changed(sender, instance=None, **kwargs) -> None:
+    """A page published, unpublished, moved, deleted or saved (drafts too: rare, and a page
+    built in code is not "published"): its portal's chrome and pages are stale."""
+    if not isinstance(instance, Page):
+        return
+    from .resolution import territory_of_page
+
+    for page in (instance, kwargs.get("parent_page_before")):  # a move leaves one portal
+        if isinstance(page, Page):
+            territory = territory_of_page(page)
+            invalidate(territory.pk if territory else None)

@@ -4,7 +4,8 @@ Most requests to a portal are anonymous readers of its Wagtail pages (home, news
 pages). Their pages are the same for everyone on a host, so the response is kept in the
 cache under the host, the path (which carries the language) and the chrome's generation
 (portal/territories/chrome.py): publishing a page, saving a setting, a territory, an offer,
-or a registration to a webinar makes every cached page stale at once.
+or a registration to a webinar makes that portal's cached pages stale at once (the shared
+catalogue, every portal's).
 ``PORTAL_PAGE_CACHE_SECONDS`` bounds the rest (what changes with time alone: a webinar that
 has started, a campaign that has ended). 0 turns the page cache off.
 
@@ -27,7 +28,8 @@ WAGTAIL_VIEW = "wagtail_serve"
 
 
 def _key(request: HttpRequest) -> str:
-    return f"portal:page:{generation()}:{request.get_host()}:{request.path}"
+    territory_id = request.territory.pk  # only asked for cacheable requests, on a portal
+    return f"portal:page:{generation(territory_id)}:{request.get_host()}:{request.path}"
 
 
 def _cacheable_request(request: HttpRequest) -> bool:

@@ -5,6 +5,7 @@ import time
 
 from django.http import HttpRequest
 from django.http.request import split_domain_port
+from wagtail.models import Page
 
 from portal.defaults import setting
 
@@ -19,6 +20,14 @@ def hostname_of(request: HttpRequest) -> str:
     return split_domain_port(request.get_host())[0].lower().rstrip(".")
 
 
+def territory_of_page(page: Page) -> Territory | None:
+    """The territory whose page trees (one per language) hold ``page``, or None."""
+    homes = Page.objects.filter(depth=2, path=page.path[: Page.steplen * 2]).values(
+        "translation_key"
+    )
+    return Territory.objects.filter(site__root_page__translation_key__in=homes).first()
+
+
 def territory_for_host(hostname: str) -> Territory | None:
     """The territory answering on ``hostname``, or None: never a default portal."""
     host = TerritoryHost.objects.select_related("territory__site").filter(hostname=hostname).first()
@@ -26,10 +35,12 @@ def territory_for_host(hostname: str) -> Territory | None:
 
 
 class _Remembered(threading.local):
-    """Host → territory, per thread, for as long as the chrome's generation holds.
+    """Host → territory, per thread, for as long as the generations hold (chrome.py).
 
     Every request asks; the answer changes only when a territory or its hosts are saved
-    (which changes the generation, see chrome.py), so it costs no query most of the time.
+    (which changes the shared generation), so it costs no query most of the time. The
+    territory carries its site and the site its home page, which Wagtail serves from: a
+    publish in that portal (its own generation) fetches them again.
     ``PORTAL_TERRITORY_CACHE_SECONDS`` bounds it for changes made by another process
     with a cache this one does not share (the local-memory cache of development).
     """
@@ -37,7 +48,8 @@ class _Remembered(threading.local):
     def __init__(self):
         self.generation = None
         self.since = 0.0
-        self.hosts: dict[str, Territory | None] = {}
+        # hostname → (territory, the territory's generation when fetched)
+        self.hosts: dict[str, tuple[Territory | None, str]] = {}
 
 
 _remembered = _Remembered()
@@ -57,11 +69,16 @@ def territory_for_request(request: HttpRequest) -> Territory | None:
     current, now = generation(), time.monotonic()
     if _remembered.generation != current or now - _remembered.since > seconds:
         _remembered.generation, _remembered.since, _remembered.hosts = current, now, {}
-    if hostname not in _remembered.hosts:
-        if len(_remembered.hosts) > MAX_REMEMBERED_HOSTS:  # a scanner trying names
-            _remembered.hosts.clear()
-        _remembered.hosts[hostname] = territory_for_host(hostname)
-    return _remembered.hosts[hostname]
+    territory, fetched_at = _remembered.hosts.get(hostname, (None, ""))
+    if territory is not None and fetched_at == generation(territory.pk):
+        return territory
+    if territory is None and hostname in _remembered.hosts:
+        return None  # no portal here, as long as no territory or host is saved
+    if len(_remembered.hosts) > MAX_REMEMBERED_HOSTS:  # a scanner trying names
+        _remembered.hosts.clear()
+    territory = territory_for_host(hostname)
+    _remembered.hosts[hostname] = (territory, generation(territory.pk) if territory else "")
+    return territory
 
 
 def is_hub_host(request: HttpRequest) -> bool:

@@ -51,4 +51,4 @@ def categories_offered_in(territory: Territory | None) -> list:
             Category.objects.filter(product__in=offered_in(territory)).distinct().order_by("name")
         )
 
-    return chrome.remembered("categories", (territory.pk,), compute)
+    return chrome.remembered("categories", territory.pk, (), compute)

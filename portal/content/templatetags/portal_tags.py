@@ -168,7 +168,7 @@ def home_url(context) -> str:
         home = current_home(request)
         return (home.get_url(request) if home is not None else None) or "/"
 
-    return chrome.remembered("home-url", (territory.pk, get_language()), compute)
+    return chrome.remembered("home-url", territory.pk, (get_language(),), compute)
 
 
 def page_translations(request: HttpRequest, page: Page) -> dict[str, Page]:
