@@ -104,25 +104,23 @@ def card_for(
     amount: Decimal | None,
     is_parent: bool,
     delivery_modes: str,
-    free_label: str,
-    from_label: str,
-    language: str,
+    shared: "CardList",
 ) -> ServiceCard:
-    """One service's card, its texts in ``language`` (the active one). ``amount`` is its
-    price here (None: not offered here); for a service sold in packages (``is_parent``),
-    its cheapest package, shown "from …"."""
+    """One service's card. ``amount`` is its price here (None: not offered here); for a
+    service sold in packages (``is_parent``), its cheapest package, shown "from …"."""
+    language = shared.language
     if amount is None:
         price_text = ""
     elif amount == 0:
-        price_text = str(free_label)
+        price_text = shared.free_label
     else:
         price_text = format_price(amount, settings.OSCAR_DEFAULT_CURRENCY, language)
         if is_parent:
-            price_text = from_label % {"price": price_text}
+            price_text = shared.from_label % {"price": price_text}
     return ServiceCard(
         upc=upc or "",
         title=title,
-        url=product_url(slug, pk, get_script_prefix(), get_urlconf()),
+        url=product_url(slug, pk, shared.script_prefix, shared.urlconf),
         summary=summary_of(description or ""),
         icon=CATEGORY_ICONS.get(category[1], DEFAULT_ICON) if category else DEFAULT_ICON,
         category=category[0] if category else "",
@@ -146,28 +144,36 @@ def delivery_labels(stored: str, language: str) -> tuple[str, ...]:
     return tuple(DELIVERY.labels(stored))
 
 
-def price_labels() -> dict[str, str]:
-    """The words around a card's price, in the active language (``card_for``'s labels)."""
-    return {
-        "free_label": gettext("Free"),
-        # Translators: the price of a service sold in packages: its cheapest package
-        "from_label": gettext("from %(price)s"),
-    }
+@dataclass(frozen=True)
+class CardList:
+    """What every card of one list shares, read once per list: the active language, the
+    words around a price in it, and where the shop's addresses start."""
+
+    language: str
+    free_label: str
+    from_label: str
+    script_prefix: str
+    urlconf: str | None
+
+    @classmethod
+    def now(cls) -> "CardList":
+        return cls(
+            language=get_language() or settings.LANGUAGE_CODE,
+            free_label=gettext("Free"),
+            # Translators: the price of a service sold in packages: its cheapest package
+            from_label=gettext("from %(price)s"),
+            script_prefix=get_script_prefix(),
+            urlconf=get_urlconf(),
+        )
 
 
-def active_language() -> str:
-    return get_language() or settings.LANGUAGE_CODE
-
-
-def service_cards(
-    products, strategy, free_label: str, from_label: str = "%(price)s"
-) -> list[ServiceCard]:
+def service_cards(products, strategy) -> list[ServiceCard]:
     """One card per product, priced by ``strategy`` (the request's territory).
 
     Two queries whatever the number of products: the offers (``strategy.preload``) and the
     categories.
     """
-    language = active_language()
+    shared = CardList.now()
     products = list(products)
     if hasattr(strategy, "preload"):
         strategy.preload(products)
@@ -192,9 +198,7 @@ def service_cards(
                 amount=amount,
                 is_parent=product.is_parent,
                 delivery_modes=product._own_or_parent("delivery_modes"),
-                free_label=free_label,
-                from_label=from_label,
-                language=language,
+                shared=shared,
             )
         )
     return cards

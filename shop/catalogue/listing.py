@@ -26,7 +26,7 @@ from oscar.core.loading import get_model
 
 from portal.territories.models import Territory
 
-from .cards import ServiceCard, active_language, card_for, price_labels
+from .cards import CardList, ServiceCard, card_for
 from .facets import FACETS, SEPARATOR
 
 Product = get_model("catalogue", "Product")
@@ -160,8 +160,7 @@ def listing_page(
     with connection.cursor() as cursor:
         cursor.execute(_with_first_category(sql, order), params)
         rows = cursor.fetchall()
-    language = active_language()
-    labels = price_labels()
+    shared = CardList.now()
     cards = []
     for (
         pk,
@@ -188,8 +187,7 @@ def listing_page(
                 amount=None if price is None else Decimal(str(price)),
                 is_parent=structure == Product.PARENT,
                 delivery_modes=delivery_modes,
-                **labels,
-                language=language,
+                shared=shared,
             )
         )
     return ListingPage(cards=cards, total=rows[0][8] if rows else 0)

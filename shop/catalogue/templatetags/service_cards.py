@@ -18,7 +18,7 @@ from django.template import Context
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
-from shop.catalogue.cards import ServiceCard, price_labels, service_cards
+from shop.catalogue.cards import ServiceCard, service_cards
 
 register = template.Library()
 
@@ -31,7 +31,7 @@ def service_cards_tag(context, products) -> list[ServiceCard]:
     strategy = getattr(request, "strategy", None)
     if strategy is None or not products:
         return []
-    return service_cards(products, strategy, **price_labels())
+    return service_cards(products, strategy)
 
 
 @register.simple_tag(takes_context=True, name="service_card_list")
