@@ -136,8 +136,6 @@ TEMPLATES = [
                 "oscar.core.context_processors.metadata",
                 "portal.territories.context_processors.territory",
             ],
-            # {% load static %} everywhere, with the files' addresses remembered
-            "libraries": {"static": "portal.content.templatetags.remembered_static"},
         },
     }
 ]

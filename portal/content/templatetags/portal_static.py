@@ -1,10 +1,10 @@
-"""``{% load static %}`` for every template, with each file's address remembered.
+"""``{% load portal_static %}``: Django's ``static`` tags, with each file's address remembered.
 
-TEMPLATES maps the library name ``static`` here (settings/base.py), so Oscar's and Wagtail's
-templates get it too. Django's own tag asks the app registry and the storage on every use,
-a tenth of the catalogue list's time for its dozen icons and scripts; an address only
-changes with the settings or a new ``collectstatic``, which restarts the server, and a
-settings change in tests clears what is remembered.
+The themes' templates load it instead of ``static`` (same tags, same output). Django's own
+tag asks the app registry and the storage on every use, a tenth of the catalogue list's time
+for its dozen icons and scripts; an address only changes with the settings or a new
+``collectstatic``, which restarts the server, and a settings change in tests clears what is
+remembered.
 """
 
 from functools import lru_cache
