@@ -76,3 +76,34 @@ def test_opengraph_tags(territories):
     assert '<meta property="og:locale" content="en">' in html
     shop = portal_client("sondrio").get("/shop/catalogue/?page=1").content.decode()
     assert '<link rel="canonical" href="http://sondrio.localhost/shop/catalogue/">' in shop
+
+
+def test_the_shop_pages_head_is_right_for_each_host_path_and_portal(territories):
+    """The shop's SEO head is cached with the chrome: never another host's, page's or
+    portal's address, never a stale portal name."""
+    from portal.territories.models import TerritoryHost
+
+    sondrio = territories["sondrio"]
+    TerritoryHost.objects.create(territory=sondrio, hostname="welfare.valtellina.example")
+    first = portal_client("sondrio").get("/shop/catalogue/").content.decode()
+    other_host = (
+        portal_client("sondrio")
+        .get("/shop/catalogue/", HTTP_HOST="welfare.valtellina.example")
+        .content.decode()
+    )
+    basket = portal_client("sondrio").get("/shop/basket/").content.decode()
+    rho = portal_client("rho").get("/shop/catalogue/").content.decode()
+
+    assert '<link rel="canonical" href="http://sondrio.localhost/shop/catalogue/">' in first
+    assert (
+        '<link rel="canonical" href="http://welfare.valtellina.example/shop/catalogue/">'
+        in other_host
+    )
+    assert '<link rel="canonical" href="http://sondrio.localhost/shop/basket/">' in basket
+    assert '<link rel="canonical" href="http://rho.localhost/shop/catalogue/">' in rho
+    assert '<meta property="og:site_name" content="RhoWelfare">' in rho
+
+    sondrio.name = "Welfare Valtellina"
+    sondrio.save()
+    renamed = portal_client("sondrio").get("/shop/catalogue/").content.decode()
+    assert '<meta property="og:site_name" content="Welfare Valtellina">' in renamed
