@@ -35,9 +35,9 @@ GENERATION_KEY = "portal:chrome-generation"  # shared; a territory's: GENERATION
 # The tokens as this request first read them (see one_reading_per_request), by territory
 # (None: the shared one).
 _request_tokens: ContextVar[dict | None] = ContextVar("chrome_generation", default=None)
-# What the chrome and the cached navigation of the shop (categories on offer) show of the shop.
-SHOP_MODELS = (
-    "partner.StockRecord",
+# What every portal's chrome and shop navigation (the categories on offer) show of the shared
+# catalogue. A stock record is one portal's offer: it makes that portal's pages stale only.
+SHARED_SHOP_MODELS = (
     "catalogue.Product",  # hidden or shown: the categories on offer change
     "catalogue.Category",
     "catalogue.ProductCategory",
@@ -143,9 +143,8 @@ def connect() -> None:
     _when_saved(PortalSettings, lambda settings: _territory_of_site(settings.site_id))
     _when_saved(get_model("partner", "StockRecord"), lambda offer: offer.territory_id)
     # every portal's: the shared catalogue, and which host is which portal
-    for name in SHOP_MODELS:
-        if name != "partner.StockRecord":
-            _when_saved(get_model(*name.split(".")), lambda _instance: None)
+    for name in SHARED_SHOP_MODELS:
+        _when_saved(get_model(*name.split(".")), lambda _instance: None)
     _when_saved(Territory, lambda _instance: None)
     _when_saved(TerritoryHost, lambda _instance: None)
 
