@@ -16,7 +16,7 @@ from babel.numbers import format_currency
 from django.conf import settings
 from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.text import Truncator
-from django.utils.translation import get_language, gettext, to_locale
+from django.utils.translation import get_language, gettext, override, to_locale
 from oscar.core.loading import get_model
 
 from .facets import DELIVERY
@@ -42,8 +42,13 @@ _TAG = re.compile(r"<[^>]*>")
 _SPACE = re.compile(r"\s+")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class ServiceCard:
+    """A card is compared and hashed by identity: ``card_for`` gives the same object for the
+    same service on the same terms, and its HTML is remembered by that object
+    (``service_cards.rendered_card``), without hashing every field of every card of every
+    list again."""
+
     upc: str
     title: str
     url: str
@@ -93,6 +98,7 @@ def categories_of(product_ids: list[int]) -> dict[int, tuple[str, str]]:
     return first
 
 
+@lru_cache(maxsize=4096)
 def card_for(
     *,
     pk: int,
@@ -107,7 +113,9 @@ def card_for(
     shared: "CardList",
 ) -> ServiceCard:
     """One service's card. ``amount`` is its price here (None: not offered here); for a
-    service sold in packages (``is_parent``), its cheapest package, shown "from …"."""
+    service sold in packages (``is_parent``), its cheapest package, shown "from …".
+
+    Remembered: the same arguments give the same card object (see ``ServiceCard``)."""
     language = shared.language
     if amount is None:
         price_text = ""
@@ -147,7 +155,8 @@ def delivery_labels(stored: str, language: str) -> tuple[str, ...]:
 @dataclass(frozen=True)
 class CardList:
     """What every card of one list shares, read once per list: the active language, the
-    words around a price in it, and where the shop's addresses start."""
+    words around a price in it, and where the shop's addresses start. Part of the key of
+    every remembered card (``card_for``)."""
 
     language: str
     free_label: str
@@ -157,13 +166,23 @@ class CardList:
 
     @classmethod
     def now(cls) -> "CardList":
-        return cls(
-            language=get_language() or settings.LANGUAGE_CODE,
+        return _card_list(
+            get_language() or settings.LANGUAGE_CODE, get_script_prefix(), get_urlconf()
+        )
+
+
+@lru_cache(maxsize=64)
+def _card_list(language: str, script_prefix: str, urlconf: str | None) -> CardList:
+    """One ``CardList`` per language and address prefix (the words are ``language``'s, read
+    once per process)."""
+    with override(language):
+        return CardList(
+            language=language,
             free_label=gettext("Free"),
             # Translators: the price of a service sold in packages: its cheapest package
             from_label=gettext("from %(price)s"),
-            script_prefix=get_script_prefix(),
-            urlconf=get_urlconf(),
+            script_prefix=script_prefix,
+            urlconf=urlconf,
         )
 
 

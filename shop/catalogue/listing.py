@@ -63,20 +63,28 @@ def _like(text: str) -> str:
 
 
 def _sql(territory: Territory, wanted: ListingFilter, order: str = "title") -> tuple[str, list]:
-    """The listing's query (without LIMIT) and its parameters."""
+    """The listing's query (without LIMIT) and its parameters: the matching services' ids,
+    their price here and the number of matches, in ``order``.
+
+    It starts from the territory's offers: each belongs to a service, or to a package of one
+    (a public child product), and counts for that service."""
     product = Product._meta.db_table
     stockrecord = StockRecord._meta.db_table
     product_category = ProductCategory._meta.db_table
 
-    conditions = ["p.parent_id IS NULL", "p.is_public = %s"]
-    params: list = [True, territory.pk]  # the join's is_public, then the territory
-    where_params: list = [True]
+    conditions = [
+        "sr.territory_id = %s",
+        "(o.parent_id IS NULL OR o.is_public = %s)",
+        "p.parent_id IS NULL",
+        "p.is_public = %s",
+    ]
+    params: list = [territory.pk, True, True]
     if wanted.query:
         conditions.append(
             "(UPPER(p.title) LIKE UPPER(%s) ESCAPE '\\' "
             "OR UPPER(p.description) LIKE UPPER(%s) ESCAPE '\\')"
         )
-        where_params += [_like(wanted.query)] * 2
+        params += [_like(wanted.query)] * 2
     for facet in FACETS:
         values = wanted.facets.get(facet.param) or []
         if values:
@@ -84,7 +92,7 @@ def _sql(territory: Territory, wanted: ListingFilter, order: str = "title") -> t
             conditions.append(
                 "(" + " OR ".join([f"p.{column} LIKE %s ESCAPE '\\'"] * len(values)) + ")"
             )
-            where_params += [_like(f"{SEPARATOR}{code}{SEPARATOR}") for code in values]
+            params += [_like(f"{SEPARATOR}{code}{SEPARATOR}") for code in values]
     if wanted.category_ids is not None:
         if not wanted.category_ids:
             conditions.append("1 = 0")
@@ -94,39 +102,39 @@ def _sql(territory: Territory, wanted: ListingFilter, order: str = "title") -> t
                 f"p.id IN (SELECT product_id FROM {product_category}"
                 f" WHERE category_id IN ({marks}))"
             )
-            where_params += list(wanted.category_ids)
+            params += list(wanted.category_ids)
 
+    # grouped by the primary key alone, which PostgreSQL accepts for ordering by the
+    # product's other columns too
     sql = f"""
-        SELECT p.id, p.upc, p.title, p.slug, p.structure, p.description, p.delivery_modes,
-               p.date_updated, MIN(sr.price) AS price, COUNT(*) OVER () AS total
-        FROM {product} p
-        JOIN {product} o ON o.id = p.id OR (o.parent_id = p.id AND o.is_public = %s)
-        JOIN {stockrecord} sr ON sr.product_id = o.id AND sr.territory_id = %s
+        SELECT p.id, MIN(sr.price) AS price, COUNT(*) OVER () AS total
+        FROM {stockrecord} sr
+        JOIN {product} o ON o.id = sr.product_id
+        JOIN {product} p ON p.id = COALESCE(o.parent_id, o.id)
         WHERE {" AND ".join(conditions)}
-        GROUP BY p.id, p.upc, p.title, p.slug, p.structure, p.description, p.delivery_modes,
-                 p.date_updated
+        GROUP BY p.id
         ORDER BY {ORDERS[order].format(t="p")}
     """
-    return sql, params + where_params
+    return sql, params
 
 
-def _with_first_category(page_sql: str, order: str) -> str:
-    """``page_sql``'s rows with their first category's name and slug, looked up for the
-    rows of the page only."""
+def _with_details(page_sql: str, order: str) -> str:
+    """``page_sql``'s rows with what their cards show: the service's own columns and its
+    first category's name and slug, looked up for the rows of the page only."""
+    product = Product._meta.db_table
     product_category = ProductCategory._meta.db_table
     category = Category._meta.db_table
-    first = (
-        f"(SELECT c.{{column}} FROM {product_category} pc"
-        f" JOIN {category} c ON c.id = pc.category_id"
-        " WHERE pc.product_id = m.id ORDER BY c.path LIMIT 1)"
-    )
     return f"""
-        SELECT m.id, m.upc, m.title, m.slug, m.structure, m.description, m.delivery_modes,
-               m.price, m.total,
-               {first.format(column="name")} AS category_name,
-               {first.format(column="slug")} AS category_slug
+        SELECT p.id, p.upc, p.title, p.slug, p.structure, p.description, p.delivery_modes,
+               m.price, m.total, fc.name AS category_name, fc.slug AS category_slug
         FROM ({page_sql}) m
-        ORDER BY {ORDERS[order].format(t="m")}
+        JOIN {product} p ON p.id = m.id
+        LEFT JOIN {category} fc ON fc.path = (
+            SELECT MIN(c.path) FROM {product_category} pc
+            JOIN {category} c ON c.id = pc.category_id
+            WHERE pc.product_id = m.id
+        )
+        ORDER BY {ORDERS[order].format(t="p")}
     """
 
 
@@ -158,7 +166,7 @@ def listing_page(
     elif offset:
         raise ValueError("An offset needs a limit.")
     with connection.cursor() as cursor:
-        cursor.execute(_with_first_category(sql, order), params)
+        cursor.execute(_with_details(sql, order), params)
         rows = cursor.fetchall()
     shared = CardList.now()
     cards = []
