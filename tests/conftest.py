@@ -21,9 +21,10 @@ def _fresh_cache():
     territory) from data its rolled-back transaction made must not leak into the next."""
     from django.core.cache import cache
 
-    from portal.territories import resolution
+    from portal.territories import chrome, resolution
 
     cache.clear()
+    chrome.forget_fragments()
     resolution.forget()
     yield
 

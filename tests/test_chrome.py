@@ -1,9 +1,14 @@
 """The cached chrome (header, menus, footer) shows editors' changes on the very next request,
 and never one portal's chrome on another."""
 
+import time
+
 import pytest
+from django.core.cache import cache
+from django.template import TemplateSyntaxError, engines
 from wagtail.models import Page
 
+from portal.territories import chrome
 from portal.territories.models import PortalSettings, TerritoryHost
 from tests.conftest import portal_client
 
@@ -63,3 +68,47 @@ def test_a_new_host_name_answers_at_once(territories):
     response = client.get("/", HTTP_HOST="welfare.valtellina.example")
     assert response.status_code == 200
     assert "SondrioWelfare" in response.content.decode()
+
+
+def _phone_saved_elsewhere(territory, phone: str) -> None:
+    """What another worker's save leaves here: the row changed in the database and a new
+    generation token in the shared cache (its signal ran there, not here)."""
+    PortalSettings.objects.filter(site=territory.site).update(phone=phone)
+    cache.set(f"{chrome.GENERATION_KEY}:{territory.pk}", "set-by-another-worker", timeout=None)
+
+
+def test_a_change_made_by_another_worker_shows_at_once(territories):
+    """Each process keeps the chrome in memory too; the shared generation still decides."""
+    client = portal_client("rho")
+    assert "02 9999 0000" not in client.get("/shop/catalogue/").content.decode()
+    _phone_saved_elsewhere(territories["rho"], "02 9999 0000")
+
+    assert "02 9999 0000" in client.get("/shop/catalogue/").content.decode()
+
+
+def test_the_chrome_kept_in_memory_expires_with_the_shared_cache(territories, settings):
+    settings.PORTAL_CHROME_CACHE_SECONDS = 1
+    client = portal_client("rho")
+    client.get("/shop/catalogue/")
+    # a change no signal announced (a script, a restore): the chrome shows it when it expires
+    PortalSettings.objects.filter(site=territories["rho"].site).update(phone="02 8888 0000")
+    assert "02 8888 0000" not in client.get("/shop/catalogue/").content.decode()
+    time.sleep(1.1)
+
+    assert "02 8888 0000" in client.get("/shop/catalogue/").content.decode()
+
+
+def test_chrome_fragments_are_rendered_afresh_outside_a_request(db):
+    template = engines["django"].from_string(
+        '{% load portal_chrome %}{% chrome "footer" %}{{ phone }}{% endchrome %}'
+    )
+    assert template.render({"phone": "0342 1"}) == "0342 1"
+    assert template.render({"phone": "0342 2"}) == "0342 2"
+
+
+@pytest.mark.parametrize(
+    "tag", ["{% chrome %}", "{% chrome footer %}", '{% chrome "a" "b" %}', "{% chrome 'a\" %}"]
+)
+def test_a_chrome_fragment_needs_one_quoted_name(tag):
+    with pytest.raises(TemplateSyntaxError, match="one quoted name"):
+        engines["django"].from_string("{% load portal_chrome %}" + tag + "x{% endchrome %}")

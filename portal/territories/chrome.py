@@ -15,7 +15,11 @@ cache is Redis, shared by every worker. ``PORTAL_CHROME_CACHE_SECONDS`` bounds h
 entry lives in any case (0 turns the cache off).
 """
 
+import hashlib
+import threading
+import time
 import uuid
+from collections import OrderedDict
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -24,6 +28,7 @@ from typing import TypeVar
 from django.core.cache import cache
 from django.db.models.signals import post_delete, post_save
 from django.http import HttpRequest
+from django.utils.translation import get_language
 from wagtail.models import Page
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
@@ -118,13 +123,76 @@ def chrome_key(request: HttpRequest) -> str:
     return request.get_full_path()
 
 
-def context(request: HttpRequest) -> dict:
+# The fragments of the chrome this process last rendered or fetched (see ``fragment``), the
+# most recently used last.
+_held: OrderedDict[str, tuple[float, str]] = OrderedDict()
+_held_lock = threading.Lock()
+HELD_FRAGMENTS = 512
+
+
+def fragment(name: str, prefix: str, render: Callable[[], str]) -> str:
+    """The chrome's fragment ``name`` (the header, the footer…) for the request whose chrome
+    is ``prefix`` (``context``'s ``chrome_prefix``): from this process's memory, else from
+    the shared cache, else ``render()``.
+
+    Both are keyed by the generations, so a change anywhere makes every process render
+    afresh, and a fragment lives no longer than ``PORTAL_CHROME_CACHE_SECONDS`` in either.
+    Kept in memory too because a page shows several fragments: each would be a round trip
+    to Redis in production, and unpickling in development.
+    """
+    seconds = setting("PORTAL_CHROME_CACHE_SECONDS")
+    if not seconds:
+        return render()
+    key = f"portal:chrome:{name}:{prefix}"
+    now = time.time()
+    with _held_lock:
+        held = _held.get(key)
+        if held is not None and held[0] > now:
+            _held.move_to_end(key)
+            return held[1]
+    held = cache.get(key)
+    if held is None or held[0] <= now:
+        held = (now + seconds, str(render()))
+        cache.set(key, held, timeout=seconds)
+    with _held_lock:
+        _held[key] = held
+        _held.move_to_end(key)
+        while len(_held) > HELD_FRAGMENTS:
+            _held.popitem(last=False)
+    return held[1]
+
+
+def forget_fragments() -> None:
+    """Empty this process's copies (tests; the shared cache is left alone)."""
+    with _held_lock:
+        _held.clear()
+
+
+def context(request: HttpRequest, theme: str) -> dict:
+    """The chrome's part of every template's context. ``chrome_prefix`` tells this request's
+    chrome from any other's: generations, territory, theme, language, scheme, host and
+    address (the menus mark the current section, the language switcher links this page's
+    translations, the shop's head names its address)."""
     seconds = setting("PORTAL_CHROME_CACHE_SECONDS")
     territory = getattr(request, "territory", None)
+    current = generation(territory.pk if territory else None) if seconds else ""
+    key = chrome_key(request)
+    parts = "\n".join(
+        [
+            current,
+            str(territory.pk if territory else ""),
+            theme,
+            get_language() or "",
+            request.scheme,
+            request.get_host(),
+            key,
+        ]
+    )
     return {
         "chrome_seconds": seconds,
-        "chrome_generation": generation(territory.pk if territory else None) if seconds else "",
-        "chrome_key": chrome_key(request),
+        "chrome_generation": current,
+        "chrome_key": key,
+        "chrome_prefix": hashlib.md5(parts.encode(), usedforsecurity=False).hexdigest(),
     }
 
 

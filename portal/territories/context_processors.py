@@ -9,9 +9,10 @@ from .themes import palette_for, theme_chain
 def territory(request: HttpRequest) -> dict:
     current = getattr(request, "territory", None)
     chain = theme_chain(current.theme if current else None)
+    theme = chain[0] if chain else None
     return {
         "territory": current,
-        "theme": chain[0] if chain else None,
+        "theme": theme,
         "palette": palette_for(current),
-        **chrome.context(request),
+        **chrome.context(request, theme.name if theme else ""),
     }
