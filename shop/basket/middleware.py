@@ -5,11 +5,24 @@ citizen's basket is looked up by owner *and* territory, so it never follows them
 portal.
 """
 
+from django.conf import settings
 from django.core.signing import BadSignature, Signer
 from oscar.apps.basket.middleware import BasketMiddleware as CoreBasketMiddleware
 from oscar.core.loading import get_model
 
 Basket = get_model("basket", "Basket")
+
+
+def basket_to_show(request) -> "Basket | None":
+    """The basket a page summarises for this visitor, or None when they have none to show: not
+    signed in and no basket cookie. Unlike ``request.basket``, builds nothing for them."""
+    # the cookie's name as BasketMiddleware.get_cookie_key gives it (the same for every portal)
+    if (
+        not request.user.is_authenticated
+        and settings.OSCAR_BASKET_COOKIE_OPEN not in request.COOKIES
+    ):
+        return None
+    return request.basket
 
 
 class BasketMiddleware(CoreBasketMiddleware):

@@ -6,10 +6,12 @@ tens of services, not millions: one query on the database is both correct and fa
 """
 
 from dataclasses import replace
+from functools import partial
 from math import ceil
 
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 from oscar.core.loading import get_model
@@ -31,13 +33,14 @@ class ServiceListView(TemplateView):
     template_name = "oscar/catalogue/browse.html"
     summary = _("All services")
 
+    @cached_property
     def selected_facets(self) -> dict[str, list[str]]:
         """``?audience=children&delivery=online``: the known values asked for, per facet."""
         return {f.param: f.clean(self.request.GET.getlist(f.param)) for f in FACETS}
 
     def listing_filter(self) -> ListingFilter:
         return ListingFilter(
-            query=self.request.GET.get("q", "").strip(), facets=self.selected_facets()
+            query=self.request.GET.get("q", "").strip(), facets=self.selected_facets
         )
 
     def get_context_data(self, **kwargs):
@@ -45,8 +48,11 @@ class ServiceListView(TemplateView):
         context.update(self.page_of_cards())
         context["summary"] = self.summary
         context["query"] = self.request.GET.get("q", "").strip()
-        context["facets"], context["active_filters"] = self.facet_context()
-        context["categories"] = categories_offered_in(self.request.territory)
+        context["active_filters"] = self.active_filters()
+        # Only the side column shows these, and it is a chrome fragment, rendered once per
+        # address and portal (browse.html): templates call them when they render it.
+        context["facets"] = self.facet_choices
+        context["categories"] = partial(categories_offered_in, self.request.territory)
         return context
 
     def page_of_cards(self) -> dict:
@@ -77,22 +83,32 @@ class ServiceListView(TemplateView):
             "is_paginated": paginator.num_pages > 1,
         }
 
-    def facet_context(self) -> tuple[list[dict], list[dict]]:
-        """The filter form's choices, and the active filters each with a link removing it."""
-        selected = self.selected_facets()
-        facets, active = [], []
+    def facet_choices(self) -> list[dict]:
+        """The filter form: each facet with its choices, those asked for checked."""
+        selected = self.selected_facets
+        return [
+            {
+                "param": facet.param,
+                "legend": facet.legend,
+                "choices": [
+                    {"value": code, "label": label, "checked": code in selected[facet.param]}
+                    for code, label in facet.choices.items()
+                ],
+            }
+            for facet in FACETS
+        ]
+
+    def active_filters(self) -> list[dict]:
+        """The facet values asked for, each with the query string that removes it."""
+        selected = self.selected_facets
+        active = []
         for facet in FACETS:
-            choices = []
-            for code, label in facet.choices.items():
-                checked = code in selected[facet.param]
-                choices.append({"value": code, "label": label, "checked": checked})
-                if checked:
-                    params = self.request.GET.copy()
-                    params.setlist(facet.param, [v for v in selected[facet.param] if v != code])
-                    params.pop("page", None)
-                    active.append({"label": label, "remove_query": params.urlencode()})
-            facets.append({"param": facet.param, "legend": facet.legend, "choices": choices})
-        return facets, active
+            for code in selected[facet.param]:
+                params = self.request.GET.copy()
+                params.setlist(facet.param, [v for v in selected[facet.param] if v != code])
+                params.pop("page", None)
+                active.append({"label": facet.choices[code], "remove_query": params.urlencode()})
+        return active
 
 
 class CatalogueView(ServiceListView):
