@@ -201,3 +201,54 @@ def test_the_home_page_features_the_latest_updated_services_and_the_index_lists_
     html = portal_client("sondrio").get(path_of(index)).content.decode()
     every = offered_in(sondrio).order_by("title", "pk")
     assert cards_shown(html) == [p.upc for p in every] and len(every) > 6
+
+
+def status_line(html: str) -> str:
+    return re.search(r'<p class="portal-result-count" role="status">(.*?)</p>', html).group(1)
+
+
+def found_words(matches: int, query: str) -> str:
+    with translation.override("it"):
+        return ngettext(
+            "%(counter)s service found for “%(query)s”.",
+            "%(counter)s services found for “%(query)s”.",
+            matches,
+        ) % {"counter": matches, "query": query}
+
+
+def test_the_status_line_counts_the_matches_in_words_and_escapes_the_query(territories):
+    sondrio = territories["sondrio"]
+    offer_services(sondrio, 60)
+    client = portal_client("sondrio")
+    html = client.get("/shop/search/", {"q": "<b>prova", "page": 2}).content.decode()
+    # nothing matches "<b>prova", and the tag is shown, not run
+    assert status_line(html) == found_words(0, "&lt;b&gt;prova")
+
+    matches = offered_in(sondrio).filter(title__icontains="di prova").count()
+    assert 24 < matches <= 48
+    html = client.get("/shop/search/", {"q": "di prova", "page": 2}).content.decode()
+    with translation.override("it"):
+        page = gettext("Page %(number)s of %(total)s.") % {"number": 2, "total": 2}
+    assert status_line(html) == f"{found_words(matches, 'di prova')} {page}"
+
+
+def page_numbers(html: str) -> list[str]:
+    """The pagination's entries in order: page numbers, "…" for a gap, "*" marks the current."""
+    entries = re.findall(
+        r'<li class="page-item[^"]*">(?:<a class="page-link" href="\?page=(\d+)"( aria-current)?'
+        r'|<span class="page-link" aria-hidden="true">(…)</span>)',
+        html,
+    )
+    return [gap or number + ("*" if current else "") for number, current, gap in entries]
+
+
+def test_a_long_list_shows_the_pages_near_the_current_one_and_at_both_ends(territories):
+    offer_services(territories["sondrio"], 13 * 24)  # 13 pages
+    client = portal_client("sondrio")
+
+    middle = client.get("/shop/catalogue/?page=7").content.decode()
+    assert page_numbers(middle) == ["1", "2", "…", "5", "6", "7*", "8", "9", "…", "12", "13"]
+    assert 'href="?page=6"' in middle.split('class="pagination"')[1].split("</li>")[0]  # previous
+
+    last = client.get("/shop/catalogue/?page=13").content.decode()
+    assert page_numbers(last) == ["1", "2", "…", "11", "12", "13*"]

@@ -152,11 +152,12 @@ def delivery_labels(stored: str, language: str) -> tuple[str, ...]:
     return tuple(DELIVERY.labels(stored))
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class CardList:
     """What every card of one list shares, read once per list: the active language, the
     words around a price in it, and where the shop's addresses start. Part of the key of
-    every remembered card (``card_for``)."""
+    every remembered card (``card_for``), by identity: ``now()`` gives one object per
+    language and prefix."""
 
     language: str
     free_label: str

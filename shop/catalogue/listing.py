@@ -20,6 +20,7 @@ agrees with them:
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import lru_cache
 
 from django.db import connection
 from oscar.core.loading import get_model
@@ -126,7 +127,7 @@ def _with_details(page_sql: str, order: str) -> str:
     category = Category._meta.db_table
     return f"""
         SELECT p.id, p.upc, p.title, p.slug, p.structure, p.description, p.delivery_modes,
-               m.price, m.total, fc.name AS category_name, fc.slug AS category_slug
+               m.price, fc.name AS category_name, fc.slug AS category_slug, m.total
         FROM ({page_sql}) m
         JOIN {product} p ON p.id = m.id
         LEFT JOIN {category} fc ON fc.path = (
@@ -169,33 +170,26 @@ def listing_page(
         cursor.execute(_with_details(sql, order), params)
         rows = cursor.fetchall()
     shared = CardList.now()
-    cards = []
-    for (
-        pk,
-        upc,
-        title,
-        slug,
-        structure,
-        description,
-        delivery_modes,
-        price,
-        _total,
-        category_name,
-        category_slug,
-    ) in rows:
-        cards.append(
-            card_for(
-                pk=pk,
-                slug=slug,
-                upc=upc,
-                title=title,
-                description=description,
-                category=(category_name, category_slug) if category_slug else None,
-                # SQLite hands back a float or an int; the shop computes in Decimal
-                amount=None if price is None else Decimal(str(price)),
-                is_parent=structure == Product.PARENT,
-                delivery_modes=delivery_modes,
-                shared=shared,
-            )
-        )
-    return ListingPage(cards=cards, total=rows[0][8] if rows else 0)
+    # a row without its last column (the total) is what its card shows
+    cards = [_card_of_row(row[:-1], shared) for row in rows]
+    return ListingPage(cards=cards, total=rows[0][-1] if rows else 0)
+
+
+@lru_cache(maxsize=4096)
+def _card_of_row(row: tuple, shared: CardList) -> ServiceCard:
+    """The card of one row of the listing's query, remembered by the row itself: a page of
+    cards already seen costs a lookup per row."""
+    (pk, upc, title, slug, structure, description, delivery_modes, price, *category) = row
+    return card_for(
+        pk=pk,
+        slug=slug,
+        upc=upc,
+        title=title,
+        description=description,
+        category=tuple(category) if category[1] else None,  # (name, slug)
+        # SQLite hands back a float or an int; the shop computes in Decimal
+        amount=None if price is None else Decimal(str(price)),
+        is_parent=structure == Product.PARENT,
+        delivery_modes=delivery_modes,
+        shared=shared,
+    )

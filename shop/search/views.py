@@ -9,9 +9,10 @@ from dataclasses import replace
 from functools import partial
 from math import ceil
 
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
 from django.shortcuts import get_object_or_404
 from django.utils.functional import cached_property
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 from oscar.core.loading import get_model
@@ -22,6 +23,25 @@ from shop.catalogue.listing import ListingFilter, ListingPage, count, listing_pa
 from shop.catalogue.scoping import categories_offered_in
 
 Category = get_model("catalogue", "Category")
+
+
+def result_summary(total: int, query: str, page: Page) -> str:
+    """What the list shows, in words, for the status line above it: "12 services found for
+    “yoga”. Page 1 of 2." (plain text: the template escapes it)."""
+    if query:
+        text = ngettext(
+            "%(counter)s service found for “%(query)s”.",
+            "%(counter)s services found for “%(query)s”.",
+            total,
+        ) % {"counter": total, "query": query}
+    else:
+        text = ngettext("%(counter)s service.", "%(counter)s services.", total) % {"counter": total}
+    if page.paginator.num_pages > 1:
+        text += " " + gettext("Page %(number)s of %(total)s.") % {
+            "number": page.number,
+            "total": page.paginator.num_pages,
+        }
+    return text
 
 
 class ServiceListView(TemplateView):
@@ -48,6 +68,9 @@ class ServiceListView(TemplateView):
         context.update(self.page_of_cards())
         context["summary"] = self.summary
         context["query"] = self.request.GET.get("q", "").strip()
+        context["result_summary"] = result_summary(
+            context["paginator"].count, context["query"], context["page_obj"]
+        )
         context["active_filters"] = self.active_filters()
         # Only the side column shows these, and it is a chrome fragment, rendered once per
         # address and portal (browse.html): templates call them when they render it.

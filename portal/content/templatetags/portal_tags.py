@@ -1,4 +1,5 @@
-"""Template tags of the portal's themes: menus, language links, breadcrumbs, colours.
+"""Template tags of the portal's themes: menus, language links, breadcrumbs, colours, the
+links of a paginated list.
 
 Every tag reads the request's territory (``request.territory``) and nothing else. The pages
 the menus and the language switcher need are fetched once per request and cached on the
@@ -11,7 +12,7 @@ from functools import lru_cache
 
 from django import template
 from django.contrib.contenttypes.models import ContentType
-from django.http import HttpRequest
+from django.http import HttpRequest, QueryDict
 from django.urls import translate_url
 from django.utils.html import strip_tags
 from django.utils.translation import get_language, get_language_info
@@ -169,6 +170,43 @@ def home_url(context) -> str:
         return (home.get_url(request) if home is not None else None) or "/"
 
     return chrome.remembered("home-url", territory.pk, (get_language(),), compute)
+
+
+@dataclass(frozen=True)
+class PageLink:
+    number: int | None  # None: the gap of an elided range ("…")
+    href: str  # "?q=yoga&page=3": the same address, on that page
+    current: bool = False
+
+
+@dataclass(frozen=True)
+class PageLinks:
+    previous: str  # "" on the first page
+    next: str  # "" on the last page
+    pages: list[PageLink]
+
+
+@register.simple_tag(takes_context=True)
+def page_links(context, page_obj, on_each_side: int = 2) -> PageLinks:
+    """``{% page_links page_obj as links %}``: the links of a paginated list, each keeping the
+    address's other parameters (a search, filters). Long ranges are elided around the current
+    page: 1 2 … 6 7 8 9 10 … 41 42."""
+    request = context.get("request")
+    others = request.GET.copy() if request is not None else QueryDict(mutable=True)
+    others.pop("page", None)
+    start = f"?{others.urlencode()}&page=" if others else "?page="
+    paginator, number = page_obj.paginator, page_obj.number
+    pages = [
+        PageLink(None, "")
+        if item == paginator.ELLIPSIS
+        else PageLink(item, f"{start}{item}", current=item == number)
+        for item in paginator.get_elided_page_range(number, on_each_side=on_each_side, on_ends=2)
+    ]
+    return PageLinks(
+        previous=f"{start}{number - 1}" if number > 1 else "",
+        next=f"{start}{number + 1}" if number < paginator.num_pages else "",
+        pages=pages,
+    )
 
 
 def page_translations(request: HttpRequest, page: Page) -> dict[str, Page]:
