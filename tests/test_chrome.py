@@ -6,6 +6,7 @@ import time
 import pytest
 from django.core.cache import cache
 from django.template import TemplateSyntaxError, engines
+from oscar.core.loading import get_model
 from wagtail.models import Page
 
 from portal.territories import chrome
@@ -13,6 +14,7 @@ from portal.territories.models import PortalSettings, TerritoryHost
 from tests.conftest import portal_client
 
 pytestmark = pytest.mark.django_db
+Category = get_model("catalogue", "Category")
 
 
 def test_a_published_title_shows_in_the_menu_at_once(territories):
@@ -112,3 +114,23 @@ def test_chrome_fragments_are_rendered_afresh_outside_a_request(db):
 def test_a_chrome_fragment_needs_one_quoted_name(tag):
     with pytest.raises(TemplateSyntaxError, match="one quoted name"):
         engines["django"].from_string("{% load portal_chrome %}" + tag + "x{% endchrome %}")
+
+
+def title_of(html: str) -> str:
+    return html.split("<title>")[1].split("</title>")[0]
+
+
+def test_a_listings_kept_head_follows_its_address_and_a_renamed_category(territories):
+    client = portal_client("rho")
+    category = Category.objects.filter(depth=1).first()
+    assert category.name in title_of(client.get(category.get_absolute_url()).content.decode())
+
+    category.name = "Benessere per tutti"
+    category.save()
+    assert title_of(client.get(category.get_absolute_url()).content.decode()).startswith(
+        "Benessere per tutti | "
+    )
+
+    yoga = title_of(client.get("/shop/search/?q=yoga").content.decode())
+    pilates = title_of(client.get("/shop/search/?q=pilates").content.decode())
+    assert "yoga" in yoga and "pilates" in pilates
