@@ -11,14 +11,17 @@ PORT ?= 8000
 UV_VERSION := 0.13.9
 LOCALES := $(wildcard portal/locale/*/LC_MESSAGES/django.po)
 
-.PHONY: demo test lint format install assets messages serve db bench clean help localstripe
+.PHONY: demo test lint format install assets messages serve db migrate portals bench clean help localstripe
 
 help:
 	@echo "make demo   install, migrate, build every portal in sites/, load demo content, serve on :$(PORT)"
 	@echo "make test   install and run the whole test suite"
 	@echo "make lint   ruff, and makemigrations --check"
 
-demo: install assets messages db localstripe serve
+demo: install
+	@# the assets, the translations and the migrations do not depend on one another: side by side
+	$(MAKE) --no-print-directory -j3 assets messages migrate
+	$(MAKE) --no-print-directory portals localstripe serve
 
 test: install assets messages
 	@# the browser tests (tests/e2e) drive Debian's Chromium: Playwright's download does not work here
@@ -54,10 +57,15 @@ $(STAMPS)/messages: $(LOCALES) $(STAMPS)/venv
 	$(MANAGE) compilemessages --ignore=.venv --ignore=node_modules -v0
 	@touch $@
 
-db: $(STAMPS)/venv
+migrate: $(STAMPS)/venv
 	$(MANAGE) migrate --no-input -v1
+
+# every portal of sites/ and the demo content, whose texts need the compiled translations
+portals: $(STAMPS)/venv $(STAMPS)/messages
 	$(MANAGE) portal build
 	$(MANAGE) demo
+
+db: migrate portals
 
 # The fake Stripe (localstripe) on 127.0.0.1 only, in the background, with our webhook
 # registered; a second start finds the port taken and leaves the running one alone.
