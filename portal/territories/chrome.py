@@ -118,11 +118,6 @@ def remembered(name: str, territory_id: int, parts: tuple, compute: Callable[[],
     return value
 
 
-def chrome_key(request: HttpRequest) -> str:
-    """The part of the cache key that tells one request's chrome from another's."""
-    return request.get_full_path()
-
-
 # The fragments of the chrome this process last rendered or fetched (see ``fragment``), the
 # most recently used last.
 _held: OrderedDict[str, tuple[float, str]] = OrderedDict()
@@ -169,31 +164,26 @@ def forget_fragments() -> None:
 
 
 def context(request: HttpRequest, theme: str) -> dict:
-    """The chrome's part of every template's context. ``chrome_prefix`` tells this request's
-    chrome from any other's: generations, territory, theme, language, scheme, host and
-    address (the menus mark the current section, the language switcher links this page's
-    translations, the shop's head names its address)."""
-    seconds = setting("PORTAL_CHROME_CACHE_SECONDS")
+    """The chrome's part of every template's context: ``chrome_prefix`` tells this request's
+    chrome from any other's. It covers the generations, the territory, the theme, the
+    language, the scheme, the host and the address: the menus mark the current section, the
+    language switcher links this page's translations, the shop's head names its address.
+    Without it (``PORTAL_CHROME_CACHE_SECONDS`` = 0) fragments are rendered every time."""
+    if not setting("PORTAL_CHROME_CACHE_SECONDS"):
+        return {}
     territory = getattr(request, "territory", None)
-    current = generation(territory.pk if territory else None) if seconds else ""
-    key = chrome_key(request)
     parts = "\n".join(
         [
-            current,
+            generation(territory.pk if territory else None),
             str(territory.pk if territory else ""),
             theme,
             get_language() or "",
             request.scheme,
             request.get_host(),
-            key,
+            request.get_full_path(),
         ]
     )
-    return {
-        "chrome_seconds": seconds,
-        "chrome_generation": current,
-        "chrome_key": key,
-        "chrome_prefix": hashlib.md5(parts.encode(), usedforsecurity=False).hexdigest(),
-    }
+    return {"chrome_prefix": hashlib.md5(parts.encode(), usedforsecurity=False).hexdigest()}
 
 
 def connect() -> None:

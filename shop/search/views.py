@@ -25,9 +25,10 @@ from shop.catalogue.scoping import categories_offered_in
 Category = get_model("catalogue", "Category")
 
 
-def result_summary(total: int, query: str, page: Page) -> str:
+def result_summary(query: str, page: Page) -> str:
     """What the list shows, in words, for the status line above it: "12 services found for
     “yoga”. Page 1 of 2." (plain text: the template escapes it)."""
+    total = page.paginator.count
     if query:
         text = ngettext(
             "%(counter)s service found for “%(query)s”.",
@@ -54,23 +55,24 @@ class ServiceListView(TemplateView):
     summary = _("All services")
 
     @cached_property
+    def query(self) -> str:
+        """``?q=``: the words searched for."""
+        return self.request.GET.get("q", "").strip()
+
+    @cached_property
     def selected_facets(self) -> dict[str, list[str]]:
         """``?audience=children&delivery=online``: the known values asked for, per facet."""
         return {f.param: f.clean(self.request.GET.getlist(f.param)) for f in FACETS}
 
     def listing_filter(self) -> ListingFilter:
-        return ListingFilter(
-            query=self.request.GET.get("q", "").strip(), facets=self.selected_facets
-        )
+        return ListingFilter(query=self.query, facets=self.selected_facets)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context.update(self.page_of_cards())
         context["summary"] = self.summary
-        context["query"] = self.request.GET.get("q", "").strip()
-        context["result_summary"] = result_summary(
-            context["paginator"].count, context["query"], context["page_obj"]
-        )
+        context["query"] = self.query
+        context["result_summary"] = result_summary(self.query, context["page_obj"])
         context["active_filters"] = self.active_filters()
         # Only the side column shows these, and it is a chrome fragment, rendered once per
         # address and portal (browse.html): templates call them when they render it.
