@@ -28,3 +28,20 @@ def test_demo_news_service_story_and_form_are_loaded_once(territories):
     assert "entra nella rete" in home and home.count('data-article="') == 3
     listing = portal_client("napoli").get("/notizie/").content.decode()
     assert "È online NapoliWelfare" in listing and listing.count('data-article="') == 4
+
+
+def test_every_printed_demo_login_signs_in(territories):
+    from django.contrib.auth import authenticate, get_user_model
+
+    from portal.territories.demo import create_users
+
+    logins = create_users()
+    users = get_user_model().objects.count()
+    again = create_users()
+    assert {login.email for login in again} == {login.email for login in logins}
+    assert get_user_model().objects.count() == users  # a second run adds nobody
+
+    for login in logins:
+        user = authenticate(username=login.email, password=login.password)
+        assert user is not None and user.email == login.email, login
+    assert authenticate(username=logins[0].email, password="not-the-demo-one") is None

@@ -8,10 +8,12 @@ import io
 import random
 import tomllib
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
 from django.core.files.images import ImageFile
 from PIL import Image as PILImage
 from PIL import ImageDraw
@@ -112,13 +114,20 @@ def load_content(territory: Territory, palette: dict[str, str]) -> int:
     return changed
 
 
+@cache
+def _demo_password_hash() -> str:
+    """``DEMO_PASSWORD`` hashed once per run: hashing takes half a second, and the demo has
+    some thirty accounts sharing that public password."""
+    return make_password(DEMO_PASSWORD)
+
+
 def ensure_user(email: str, *, superuser: bool = False, groups=()) -> None:
     User = get_user_model()
     user = User.objects.filter(email__iexact=email).first() or User(
         username=email[:150], email=email
     )
     user.is_superuser = user.is_staff = superuser or user.is_superuser
-    user.set_password(DEMO_PASSWORD)
+    user.password = _demo_password_hash()
     user.save()
     user.groups.add(*groups)
 
