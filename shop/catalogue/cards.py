@@ -128,7 +128,7 @@ def card_for(
     return ServiceCard(
         upc=upc or "",
         title=title,
-        url=product_url(slug, pk, shared.script_prefix, shared.urlconf),
+        url=product_url(slug, pk, language, shared.script_prefix, shared.urlconf),
         summary=summary_of(description or ""),
         icon=CATEGORY_ICONS.get(category[1], DEFAULT_ICON) if category else DEFAULT_ICON,
         category=category[0] if category else "",
@@ -139,11 +139,13 @@ def card_for(
 
 
 @lru_cache(maxsize=4096)
-def product_url(slug: str, pk: int, script_prefix: str, urlconf: str | None) -> str:
-    """A product page's address (``Product.get_absolute_url``), remembered: reversing it
-    was a third of a listing's time. Shop addresses carry no language prefix; the script
-    prefix and the URLconf are part of the key."""
-    return reverse("catalogue:detail", kwargs={"product_slug": slug, "pk": pk}, urlconf=urlconf)
+def product_url(slug: str, pk: int, language: str, script_prefix: str, urlconf: str | None) -> str:
+    """A product page's address in ``language`` (``Product.get_absolute_url``: "/en/shop/…"
+    in English), remembered: reversing it was a third of a listing's time. Everything the
+    address depends on is part of the key: the language (its prefix), the script prefix and
+    the URLconf."""
+    with override(language):
+        return reverse("catalogue:detail", kwargs={"product_slug": slug, "pk": pk}, urlconf=urlconf)
 
 
 @lru_cache(maxsize=256)

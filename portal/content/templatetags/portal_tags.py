@@ -339,3 +339,17 @@ def plain_text(value) -> str:
 def service_icon(product) -> str:
     """The sprite id of the icon for a service, from its (prefetched) categories."""
     return icon_for(product.categories.all()) if hasattr(product, "categories") else DEFAULT_ICON
+
+
+@register.simple_tag
+def data_lang(language: str = "") -> str:
+    """`` lang="it"`` on an element showing data written in ``language`` (default: the
+    site's, Italian: the shared catalogue's names and descriptions, a portal's tagline) on a
+    page in another language, so that screen readers pronounce it as Italian (WCAG 3.1.2);
+    nothing on a page in that language."""
+    from django.conf import settings
+    from django.utils.html import format_html
+
+    source = (language or settings.LANGUAGE_CODE).split("-")[0]
+    active = (get_language() or settings.LANGUAGE_CODE).split("-")[0]
+    return "" if source == active else format_html(' lang="{}"', source)
