@@ -2,13 +2,12 @@
 
 Pages come from Wagtail search (the database backend: SQLite FTS or PostgreSQL full text),
 restricted to the live, public pages below the portal's home in the request's language;
-services come from the territory's scoped catalogue. Another portal's pages and services
-can never appear: both lists start from the request's territory.
+services come from the territory's catalogue, searched as the shop searches it (cards).
+Another portal's pages and services can never appear: both lists start from the request's territory.
 """
 
 from dataclasses import dataclass, field
 
-from django.db.models import Q
 from wagtail.models import Page
 
 from portal.territories.models import Territory
@@ -36,7 +35,7 @@ def search_portal(
     territory: Territory | None, home: Page | None, query: str, limit: int
 ) -> PortalSearchResults:
     """Pages under ``home`` and services offered in ``territory`` that match ``query``."""
-    from shop.catalogue.scoping import offered_in
+    from shop.catalogue.listing import ListingFilter, listing_page
 
     query = clean_query(query)
     results = PortalSearchResults(query)
@@ -45,9 +44,6 @@ def search_portal(
     if home is not None:
         pages = Page.objects.live().public().descendant_of(home, inclusive=True)
         results.pages = list(pages.search(query, operator="and")[:limit])
-    words = query.split()
-    services = offered_in(territory)
-    for word in words:
-        services = services.filter(Q(title__icontains=word) | Q(description__icontains=word))
-    results.services = list(services.order_by("title", "pk")[:limit])
+    # the same search as the shop's (shop/catalogue/search.py), in the same one query
+    results.services = listing_page(territory, ListingFilter(query=query), limit=limit).cards
     return results

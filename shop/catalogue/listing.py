@@ -13,8 +13,8 @@ agrees with them:
 - the price: the cheapest offer here (``TerritoryStrategy.select_stockrecord``); for a
   service sold in packages, its cheapest package, shown "from …";
 - the first category: the first in the catalogue's tree order (``cards.categories_of``);
-- the search: ``?q=`` in the title or the description, ignoring case as the database's
-  ``icontains`` does.
+- the search: ``?q=``'s words, each the start of a word of the title, the description, a
+  category or a facet's name, after Italian stemming (search.py).
 """
 
 from collections.abc import Sequence
@@ -28,7 +28,8 @@ from oscar.core.loading import get_model
 from portal.territories.models import Territory
 
 from .cards import CardList, ServiceCard, card_for
-from .facets import FACETS, SEPARATOR
+from .facets import AUDIENCE, DELIVERY, FACETS, SEPARATOR
+from .search import search_terms, words_sql
 
 Product = get_model("catalogue", "Product")
 ProductCategory = get_model("catalogue", "ProductCategory")
@@ -57,6 +58,11 @@ class ListingPage:
     total: int  # matches on every page; 0 when this page is past the end
 
 
+def _like_word(stem: str) -> str:
+    """A LIKE pattern matching a word starting with ``stem`` in ``search.words_sql``."""
+    return "% " + _like(stem)[1:]
+
+
 def _like(text: str) -> str:
     """``text`` as a LIKE pattern matching it anywhere, with its own % and _ taken literally."""
     escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
@@ -80,12 +86,25 @@ def _sql(territory: Territory, wanted: ListingFilter, order: str = "title") -> t
         "p.is_public = %s",
     ]
     params: list = [territory.pk, True, True]
-    if wanted.query:
-        conditions.append(
-            "(UPPER(p.title) LIKE UPPER(%s) ESCAPE '\\' "
-            "OR UPPER(p.description) LIKE UPPER(%s) ESCAPE '\\')"
-        )
-        params += [_like(wanted.query)] * 2
+    category = Category._meta.db_table
+    for term in search_terms(wanted.query):
+        # every word, in any order: the start of a word of the title, the description or a
+        # category's name, or whom it is for / how it is delivered (shop/catalogue/search.py)
+        word = _like_word(term.stem)
+        either = [
+            f"{words_sql('p.title')} LIKE %s ESCAPE '\\'",
+            f"{words_sql('p.description')} LIKE %s ESCAPE '\\'",
+            f"p.id IN (SELECT wpc.product_id FROM {product_category} wpc"
+            f" JOIN {category} wc ON wc.id = wpc.category_id"
+            f" WHERE {words_sql('wc.name')} LIKE %s ESCAPE '\\')",
+        ]
+        params += [word] * 3
+        for facet, codes in ((AUDIENCE, term.audiences), (DELIVERY, term.delivery)):
+            column = Product._meta.get_field(facet.field).column
+            for code in codes:
+                either.append(f"p.{column} LIKE %s ESCAPE '\\'")
+                params.append(_like(f"{SEPARATOR}{code}{SEPARATOR}"))
+        conditions.append("(" + " OR ".join(either) + ")")
     for facet in FACETS:
         values = wanted.facets.get(facet.param) or []
         if values:
