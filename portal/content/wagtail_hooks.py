@@ -1,0 +1,44 @@
+"""The translation editor (wagtail-localize) inside the portal's moderation:
+portal/content/translations.py."""
+
+from django.contrib import messages
+from django.shortcuts import redirect
+from django.utils.translation import gettext as _
+from wagtail import hooks
+
+from .translations import (
+    NotSubmittable,
+    Untranslated,
+    check_complete,
+    submit_for_moderation,
+    synced_translation,
+)
+
+SUBMIT_ACTION = "portal-submit-translation"  # the button our edit_translation.html adds
+LOCALIZE_PUBLISH = "publish"  # wagtail-localize's own "Publish in …"
+
+
+@hooks.register("before_edit_page", order=-10)  # before wagtail-localize's own hook
+def moderate_translations(request, page):
+    if request.method != "POST":
+        return None
+    action = request.POST.get("action")
+    if action not in (SUBMIT_ACTION, LOCALIZE_PUBLISH):
+        return None
+    translation = synced_translation(page)
+    if translation is None:
+        return None
+    try:
+        if action == SUBMIT_ACTION:
+            submit_for_moderation(translation, page, request.user)
+            messages.success(
+                request,
+                _("'%(title)s' in %(language)s was submitted to the moderators.")
+                % {"title": page.title, "language": translation.target_locale.get_display_name()},
+            )
+        else:
+            check_complete(translation)
+            return None  # complete: wagtail-localize publishes (if the user may)
+    except (Untranslated, NotSubmittable) as refused:
+        messages.error(request, str(refused))
+    return redirect("wagtailadmin_pages:edit", page.pk)
