@@ -125,3 +125,21 @@ def test_a_services_page_marks_its_italian_name_categories_and_description(terri
     assert f'<li class="breadcrumb-item active" aria-current="page"{ITALIAN}>' in page
     listing = html("sondrio", f"/{language}/shop/catalogue/")
     assert re.search(r'class="list-item[^"]*" href="[^"]+"[^>]*><span' + ITALIAN, listing)
+
+
+def test_the_basket_and_the_checkout_mark_italian_service_names(territories):
+    from tests.editorial import offered_product
+    from tests.test_giftcards import voucher_product
+
+    product = offered_product(territories["sondrio"])
+    client = portal_client("sondrio")
+    client.post(f"/shop/basket/add/{product.pk}/", {"quantity": 1})
+    basket = client.get("/en/shop/basket/").content.decode()
+    assert f'<h3 class="h5 mb-1"{ITALIAN}><a' in basket
+    assert '<h3 class="h5 mb-1"><a' not in basket
+    client.post("/shop/checkout/", {"username": "anna@example.it", "options": "anonymous"})
+    booking = client.get("/de/shop/checkout/booking/").content.decode()
+    assert f'<legend class="h4 px-1"{ITALIAN}>{product.get_title()}</legend>' in booking
+    with translation.override("en"):
+        voucher = html("sondrio", voucher_product("sondrio").get_absolute_url())
+    assert f"<h1{ITALIAN}>" in voucher
