@@ -121,3 +121,29 @@ def test_an_editor_of_another_portal_cannot_submit_it(submitted, territories):
     outsider.force_login(member(territories["rho"].editors, "redattore.rho@example.it"))
     outsider.post(f"/admin/pages/{translated.pk}/edit/", {"action": SUBMIT})
     assert Page.objects.get(pk=translated.pk).current_workflow_state is None
+
+
+def test_syncing_translations_never_publishes_the_new_italian_text(
+    submitted, django_capture_on_commit_callbacks
+):
+    sondrio, client, translated, translation = submitted
+    translate_all(translation)
+    with django_capture_on_commit_callbacks(execute=True):
+        translation.save_target(publish=True)
+    translated.refresh_from_db()
+    assert translated.live and translated.title == "EN Apre lo sportello di ascolto"
+
+    source = translation.source.get_source_instance()
+    source.title = "Lo sportello di ascolto cambia orario"
+    source.save_revision().publish()
+    screen = client.get(f"/admin/localize/update/{translation.source.pk}/").content.decode()
+    assert 'name="publish_translations"' not in screen
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            f"/admin/localize/update/{translation.source.pk}/", {"publish_translations": "on"}
+        )
+    assert response.status_code == 302
+    translated.refresh_from_db()
+    assert translated.title == "EN Apre lo sportello di ascolto"
+    html = portal_client("sondrio").get(path_of(translated)).content.decode()
+    assert "cambia orario" not in html

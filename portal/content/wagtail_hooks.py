@@ -3,8 +3,10 @@ portal/content/translations.py."""
 
 from django.contrib import messages
 from django.shortcuts import redirect
+from django.urls import path
 from django.utils.translation import gettext as _
 from wagtail import hooks
+from wagtail_localize.views.update_translations import UpdateTranslationsView
 
 from .translations import (
     NotSubmittable,
@@ -42,3 +44,24 @@ def moderate_translations(request, page):
     except (Untranslated, NotSubmittable) as refused:
         messages.error(request, str(refused))
     return redirect("wagtailadmin_pages:edit", page.pk)
+
+
+def update_translations(request, translation_source_id: int):
+    """wagtail-localize's "Sync translated pages", without its "Publish immediately": that
+    published every language at once with the new texts still in Italian, past the
+    moderators. The synced translations are drafts; each is translated and submitted."""
+    if request.method == "POST" and "publish_translations" in request.POST:
+        request.POST = request.POST.copy()
+        del request.POST["publish_translations"]
+    return UpdateTranslationsView.as_view()(request, translation_source_id=translation_source_id)
+
+
+@hooks.register("register_admin_urls", order=-10)  # before wagtail-localize's own address
+def register_update_translations_url():
+    return [
+        path(
+            "localize/update/<int:translation_source_id>/",
+            update_translations,
+            name="portal_update_translations",
+        )
+    ]
