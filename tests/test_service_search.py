@@ -103,3 +103,20 @@ def test_percent_and_underscore_are_taken_literally(territories):
     for path in SEARCH_PAGES:
         assert found("sondrio", path, "%") == set()
         assert found("sondrio", path, "_") == set()
+
+
+def test_a_query_never_reaches_postgresqls_query_syntax():
+    from shop.catalogue.search import full_text_prefix
+
+    assert full_text_prefix("anzian") == "anzian:*"
+    assert full_text_prefix("a&b") is None and full_text_prefix("x|!") is None
+
+
+@pytest.mark.postgres
+def test_on_postgresql_the_italian_full_text_stemmer_widens_the_match(territories):
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL (DATABASE_URL)")
+    # Snowball's Italian stemmer: "accompagnare" and "accompagnamento" share "accompagn"
+    assert NEWBORN in found(offering(NEWBORN), "/shop/search/", "accompagnare")

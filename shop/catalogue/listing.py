@@ -29,7 +29,7 @@ from portal.territories.models import Territory
 
 from .cards import CardList, ServiceCard, card_for
 from .facets import AUDIENCE, DELIVERY, FACETS, SEPARATOR
-from .search import search_terms, words_sql
+from .search import full_text_prefix, search_terms, words_sql
 
 Product = get_model("catalogue", "Product")
 ProductCategory = get_model("catalogue", "ProductCategory")
@@ -99,6 +99,13 @@ def _sql(territory: Territory, wanted: ListingFilter, order: str = "title") -> t
             f" WHERE {words_sql('wc.name')} LIKE %s ESCAPE '\\')",
         ]
         params += [word] * 3
+        prefix = full_text_prefix(term.stem) if connection.vendor == "postgresql" else None
+        if prefix is not None:
+            for column in ("p.title", "p.description"):
+                either.append(
+                    f"to_tsvector('italian', {words_sql(column)}) @@ to_tsquery('italian', %s)"
+                )
+                params.append(prefix)
         for facet, codes in ((AUDIENCE, term.audiences), (DELIVERY, term.delivery)):
             column = Product._meta.get_field(facet.field).column
             for code in codes:

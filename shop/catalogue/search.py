@@ -5,10 +5,13 @@ delivered. Words are reduced to a stem first, so that "anziani" finds "anziano" 
 "domicilio" finds "domiciliare".
 
 The catalogue is Italian, so is the stemmer: a light one (plural and gender endings), ours,
-small enough to read; the same on SQLite and PostgreSQL. It is part of the listing's one
-query (listing.py), never an extra one.
+small enough to read; the same on SQLite and PostgreSQL. On PostgreSQL a word also matches
+through its full text search with the 'italian' configuration (Snowball's stemmer: "servizi"
+finds "servire" too), in addition to, never instead of, the word match. It is part of the
+listing's one query (listing.py), never an extra one.
 """
 
+import re
 from dataclasses import dataclass
 
 from django.utils import translation
@@ -86,6 +89,15 @@ def search_terms(query: str) -> list[Term]:
         Term(stem, _matching_codes(AUDIENCE, stem), _matching_codes(DELIVERY, stem))
         for stem in list(stems)[:MAX_WORDS]
     ]
+
+
+_PLAIN_WORD = re.compile(r"^\w+$")
+
+
+def full_text_prefix(stem: str) -> str | None:
+    """``stem`` as a PostgreSQL ``to_tsquery`` prefix term ("anzian:*"), or None when it is
+    not a plain word (the query syntax's operators are never passed through)."""
+    return f"{stem}:*" if _PLAIN_WORD.match(stem) else None
 
 
 def words_sql(column: str) -> str:
