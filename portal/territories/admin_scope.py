@@ -67,7 +67,9 @@ def territory_of_collection(collection: Collection) -> Territory | None:
 def own_home_paths(user) -> list[str]:
     """The paths of the homes (one per language) of the user's territories."""
     keys = [t.site.root_page.translation_key for t in territories_of(user)]
-    return list(Page.objects.filter(depth=2, translation_key__in=keys).values_list("path", flat=True))
+    return list(
+        Page.objects.filter(depth=2, translation_key__in=keys).values_list("path", flat=True)
+    )
 
 
 def own_pages_q(user, prefix: str = "") -> Q:
@@ -129,9 +131,8 @@ def _of_page(model) -> Callable:
         if model is Revision and pk in ("live", "latest", "earliest"):
             return True
         field = "workflow_state__object_id" if model is TaskState else "object_id"
-        return (
-            model.objects.filter(pk=pk, **{field: str(page_id)}).exists()
-            and _page(user, page_id, kwargs)
+        return model.objects.filter(pk=pk, **{field: str(page_id)}).exists() and _page(
+            user, page_id, kwargs
         )
 
     return check
@@ -291,7 +292,10 @@ ADMIN_VIEWS: dict[str, dict[str, Callable]] = {
         "workflow_state_id": _of_page(WorkflowState),
     },
     **{
-        f"wagtailadmin_pages:revisions_{name}": {"page_id": _page, "revision_id": _of_page(Revision)}
+        f"wagtailadmin_pages:revisions_{name}": {
+            "page_id": _page,
+            "revision_id": _of_page(Revision),
+        }
         for name in ("view", "revert", "unschedule")
     },
     "wagtailadmin_pages:revisions_compare": {
