@@ -192,3 +192,78 @@ def test_cannot_add_another_portals_service_to_the_basket(territories):
     client.post(f"/shop/basket/add/{rho_only.pk}/", {"quantity": 1})
     assert escape(rho_only.title) not in client.get("/shop/basket/").content.decode()
     assert not Basket.objects.filter(lines__product=rho_only).exists()
+
+
+def _selected_collection(html: str) -> str | None:
+    import re
+
+    match = re.search(r'<select[^>]*name="collection"[^>]*>(.*?)</select>', html, re.S)
+    assert match, "no collection select"
+    chosen = re.search(r'<option value="(\d+)"\s*selected', match.group(1))
+    return chosen.group(1) if chosen else None
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/admin/images/add/",
+        "/admin/documents/add/",
+        "/admin/images/multiple/add/",
+        "/admin/documents/multiple/add/",
+    ],
+)
+def test_a_new_upload_starts_in_the_portals_own_collection(territories, django_user_model, url):
+    """In Sondrio's admin a new image or document is filed in Sondrio's collection, not in
+    the first collection alphabetically (another portal's), for whoever edits several."""
+    admin = django_user_model.objects.create_superuser("root", "root@example.it", "pw")
+    for slug in ("sondrio", "napoli"):
+        client = portal_client(slug)
+        client.force_login(admin)
+        html = client.get(url).content.decode()
+        assert _selected_collection(html) == str(territories[slug].collection_id), slug
+
+
+def test_a_moderator_of_two_portals_uploads_into_the_one_whose_admin_is_open(
+    territories, django_user_model
+):
+    both = django_user_model.objects.create_user("due", "due@example.it", "pw")
+    both.groups.add(territories["sondrio"].moderators, territories["rho"].moderators)
+    client = portal_client("rho")
+    client.force_login(both)
+    html = client.get("/admin/images/add/").content.decode()
+    assert _selected_collection(html) == str(territories["rho"].collection_id)
+    assert f'value="{territories["napoli"].collection_id}"' not in html
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/admin/images/",
+        "/admin/images/chooser/",
+        "/admin/documents/chooser/",
+        "/admin/documents/",
+        "/admin/images/multiple/add/",
+    ],
+)
+def test_editors_see_only_their_portals_collection(editor_client, territories, url):
+    import re
+
+    html = editor_client.get(url).content.decode()
+    options = re.findall(r"<option[^>]*>\s*([^<]+?)\s*</option>", html.replace("\\n", ""))
+    others = {t.collection.name for slug, t in territories.items() if slug != "sondrio"}
+    assert not others & set(options)
+
+
+def test_a_portals_document_is_served_on_its_own_host_only(territories, tmp_path, settings):
+    from django.core.files.base import ContentFile
+    from wagtail.documents import get_document_model
+
+    settings.MEDIA_ROOT = tmp_path
+    document = get_document_model().objects.create(
+        title="Bando Sondrio",
+        file=ContentFile(b"bando", name="bando.txt"),
+        collection=territories["sondrio"].collection,
+    )
+    url = document.url
+    assert portal_client("sondrio").get(url).status_code == 200
+    assert portal_client("napoli").get(url).status_code == 404

@@ -866,7 +866,12 @@ PATTERNS = {
 
 # Leaks the sweep finds in slices other helpers own, each with its owner: listed so the
 # suite stays green while they are fixed, and removed as each fix lands. (role, URL name)
-KNOWN_LEAKS: set[tuple[str, str]] = set()
+KNOWN_LEAKS: set[tuple[str, str]] = {
+    # Oscar's product lookup (the dashboard's autocomplete) lists every territory's products
+    # to anyone with dashboard access: the catalogue views are helper "catalogue"'s slice
+    (role, "dashboard:catalogue-product-lookup")
+    for role in ("editor", "moderator", "cooperative staff")
+}
 
 SWEPT_PREFIXES = ("admin/", "shop/dashboard/")
 NO_POST = {"wagtailadmin_logout", "dashboard:logout"}  # they would sign the role out
@@ -1136,7 +1141,8 @@ def test_no_role_of_one_portal_reaches_the_others_objects(
     objects = plant(victim, attacker)
     before = fingerprint(victim)
     users = roles(attacker)
-    locales = list(Locale.objects.values_list("pk", flat=True))
+    # a locale the victim's page has no translation in yet: a valid "Translate" request
+    locales = [Locale.objects.get(language_code="de").pk]
     data = {**POST_DATA, "locales": locales, "id": [objects["page"]]}
     leaks, writes, counts = [], [], {"requests": 0, "errors": 0, "patterns": 0}
     started = time.monotonic()
