@@ -267,3 +267,31 @@ def test_a_portals_document_is_served_on_its_own_host_only(territories, tmp_path
     url = document.url
     assert portal_client("sondrio").get(url).status_code == 200
     assert portal_client("napoli").get(url).status_code == 404
+
+
+def test_an_unclassified_admin_view_is_closed_to_editors_and_off_their_menu(editor_client):
+    """Default deny: the site history report (no territory scope) answers 404 to an editor,
+    and the admin's menus do not offer it; the editor's own work is still on the menu."""
+    assert denied(editor_client.get("/admin/reports/site-history/"))
+    assert denied(editor_client.get("/admin/users/"))
+    home = editor_client.get("/admin/")
+    assert home.status_code == 200
+    html = home.content.decode()
+    assert "/admin/reports/site-history/" not in html and "/admin/users/" not in html
+    assert "/admin/images/" in html and "/admin/documents/" in html
+
+
+def test_another_portals_editor_cannot_translate_its_pages(territories):
+    """Napoli's editor posting "Translate" on a Sondrio page makes no page in Sondrio's trees."""
+    page = rho_page(territories)
+    napoli = portal_client("napoli")
+    napoli.force_login(territories["napoli"].editors.user_set.order_by("pk").first())
+    from wagtail.models import Locale
+
+    before = Page.objects.count()
+    response = napoli.post(
+        f"/admin/localize/submit/page/{page.pk}/",
+        {"locales": [Locale.objects.get(language_code="de").pk]},
+    )
+    assert denied(response)
+    assert Page.objects.count() == before
