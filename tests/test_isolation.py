@@ -295,3 +295,17 @@ def test_another_portals_editor_cannot_translate_its_pages(territories):
     )
     assert denied(response)
     assert Page.objects.count() == before
+
+
+def test_tag_autocomplete_offers_only_the_portals_own_tags(editor_client, territories):
+    from tests.editorial import add_article, news_index
+
+    own = add_article(news_index(territories["sondrio"]), "Notizia")
+    own.tags.add("montagna-sondrio")
+    own.save()
+    theirs = add_article(news_index(territories["rho"]), "Notizia Rho")
+    theirs.tags.add("mostra-rho-segreta")
+    theirs.save()
+    assert editor_client.get("/admin/tag-autocomplete/", {"term": "mo"}).json() == [
+        "montagna-sondrio"
+    ]

@@ -933,7 +933,7 @@ def plant(victim, attacker) -> dict:
     page_en.save_revision(user=editor)
 
     image = small_image(f"{CANARY_WORD} zqxk-image", collection=victim.collection)
-    image.tags.add("zqxk-tag")
+    image.tags.add(f"{CANARY_WORD} zqxk-tag")
     document = get_document_model().objects.create(
         title=f"{CANARY_WORD} zqxk-document",
         file=ContentFile(b"zqxk-docfile", name="zqxk.txt"),
@@ -1109,7 +1109,9 @@ def requests_for(name, route, objects) -> list[tuple[str, str]]:
             url = "/" + route.replace("^.*/$", "zqx/")
         else:
             url = reverse(name, kwargs=kwargs)
-        query = {"q": CANARY_WORD, "id": ids} if ids else {"q": CANARY_WORD}
+        query = {"q": CANARY_WORD, "term": CANARY_WORD}  # searches, autocompletes
+        if ids:
+            query["id"] = ids
         out.append((name or route, f"{url}?{urlencode(query, doseq=True)}"))
     return out
 
