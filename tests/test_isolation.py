@@ -309,3 +309,18 @@ def test_tag_autocomplete_offers_only_the_portals_own_tags(editor_client, territ
     assert editor_client.get("/admin/tag-autocomplete/", {"term": "mo"}).json() == [
         "montagna-sondrio"
     ]
+
+
+@pytest.mark.parametrize(
+    "url", ["/admin/images/chooser/results/", "/admin/documents/chooser/results/"]
+)
+def test_editors_search_their_media_in_the_choosers(editor_client, territories, url):
+    from tests.editorial import small_image
+
+    small_image("Mercato di Sondrio", collection=territories["sondrio"].collection)
+    small_image("Mercato di Rho", collection=territories["rho"].collection)
+    response = editor_client.get(url, {"q": "Mercato"})
+    assert response.status_code == 200
+    if "images" in url:
+        html = response.content.decode()
+        assert "Mercato di Sondrio" in html and "Mercato di Rho" not in html

@@ -93,9 +93,15 @@ def own_collections_q(user, prefix: str = "collection__") -> Q:
     return q
 
 
+def own_collection_ids(user) -> list[int]:
+    """The user's territories' collections and the collections inside them."""
+    return list(Collection.objects.filter(own_collections_q(user, "")).values_list("pk", flat=True))
+
+
 def own_media(user, items: QuerySet) -> QuerySet:
-    """Images or documents in the user's territories' collections."""
-    return items if user.is_superuser else items.filter(own_collections_q(user))
+    """Images or documents in the user's territories' collections (filtered by ids: the
+    search backends filter on the collection field, not on its path)."""
+    return items if user.is_superuser else items.filter(collection_id__in=own_collection_ids(user))
 
 
 # -- the views -----------------------------------------------------------------------------------
