@@ -192,3 +192,135 @@ def test_cannot_add_another_portals_service_to_the_basket(territories):
     client.post(f"/shop/basket/add/{rho_only.pk}/", {"quantity": 1})
     assert escape(rho_only.title) not in client.get("/shop/basket/").content.decode()
     assert not Basket.objects.filter(lines__product=rho_only).exists()
+
+
+def _selected_collection(html: str) -> str | None:
+    import re
+
+    match = re.search(r'<select[^>]*name="collection"[^>]*>(.*?)</select>', html, re.S)
+    assert match, "no collection select"
+    chosen = re.search(r'<option value="(\d+)"\s*selected', match.group(1))
+    return chosen.group(1) if chosen else None
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/admin/images/add/",
+        "/admin/documents/add/",
+        "/admin/images/multiple/add/",
+        "/admin/documents/multiple/add/",
+    ],
+)
+def test_a_new_upload_starts_in_the_portals_own_collection(territories, django_user_model, url):
+    """In Sondrio's admin a new image or document is filed in Sondrio's collection, not in
+    the first collection alphabetically (another portal's), for whoever edits several."""
+    admin = django_user_model.objects.create_superuser("root", "root@example.it", "pw")
+    for slug in ("sondrio", "napoli"):
+        client = portal_client(slug)
+        client.force_login(admin)
+        html = client.get(url).content.decode()
+        assert _selected_collection(html) == str(territories[slug].collection_id), slug
+
+
+def test_a_moderator_of_two_portals_uploads_into_the_one_whose_admin_is_open(
+    territories, django_user_model
+):
+    both = django_user_model.objects.create_user("due", "due@example.it", "pw")
+    both.groups.add(territories["sondrio"].moderators, territories["rho"].moderators)
+    client = portal_client("rho")
+    client.force_login(both)
+    html = client.get("/admin/images/add/").content.decode()
+    assert _selected_collection(html) == str(territories["rho"].collection_id)
+    assert f'value="{territories["napoli"].collection_id}"' not in html
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/admin/images/",
+        "/admin/images/chooser/",
+        "/admin/documents/chooser/",
+        "/admin/documents/",
+        "/admin/images/multiple/add/",
+    ],
+)
+def test_editors_see_only_their_portals_collection(editor_client, territories, url):
+    import re
+
+    html = editor_client.get(url).content.decode()
+    options = re.findall(r"<option[^>]*>\s*([^<]+?)\s*</option>", html.replace("\\n", ""))
+    others = {t.collection.name for slug, t in territories.items() if slug != "sondrio"}
+    assert not others & set(options)
+
+
+def test_a_portals_document_is_served_on_its_own_host_only(territories, tmp_path, settings):
+    from django.core.files.base import ContentFile
+    from wagtail.documents import get_document_model
+
+    settings.MEDIA_ROOT = tmp_path
+    document = get_document_model().objects.create(
+        title="Bando Sondrio",
+        file=ContentFile(b"bando", name="bando.txt"),
+        collection=territories["sondrio"].collection,
+    )
+    url = document.url
+    assert portal_client("sondrio").get(url).status_code == 200
+    assert portal_client("napoli").get(url).status_code == 404
+
+
+def test_an_unclassified_admin_view_is_closed_to_editors_and_off_their_menu(editor_client):
+    """Default deny: the site history report (no territory scope) answers 404 to an editor,
+    and the admin's menus do not offer it; the editor's own work is still on the menu."""
+    assert denied(editor_client.get("/admin/reports/site-history/"))
+    assert denied(editor_client.get("/admin/users/"))
+    home = editor_client.get("/admin/")
+    assert home.status_code == 200
+    html = home.content.decode()
+    assert "/admin/reports/site-history/" not in html and "/admin/users/" not in html
+    assert "/admin/images/" in html and "/admin/documents/" in html
+
+
+def test_another_portals_editor_cannot_translate_its_pages(territories):
+    """Napoli's editor posting "Translate" on a Sondrio page makes no page in Sondrio's trees."""
+    page = rho_page(territories)
+    napoli = portal_client("napoli")
+    napoli.force_login(territories["napoli"].editors.user_set.order_by("pk").first())
+    from wagtail.models import Locale
+
+    before = Page.objects.count()
+    response = napoli.post(
+        f"/admin/localize/submit/page/{page.pk}/",
+        {"locales": [Locale.objects.get(language_code="de").pk]},
+    )
+    assert denied(response)
+    assert Page.objects.count() == before
+
+
+def test_tag_autocomplete_offers_only_the_portals_own_tags(editor_client, territories):
+    from tests.editorial import add_article, news_index
+
+    own = add_article(news_index(territories["sondrio"]), "Notizia")
+    own.tags.add("montagna-sondrio")
+    own.save()
+    theirs = add_article(news_index(territories["rho"]), "Notizia Rho")
+    theirs.tags.add("mostra-rho-segreta")
+    theirs.save()
+    assert editor_client.get("/admin/tag-autocomplete/", {"term": "mo"}).json() == [
+        "montagna-sondrio"
+    ]
+
+
+@pytest.mark.parametrize(
+    "url", ["/admin/images/chooser/results/", "/admin/documents/chooser/results/"]
+)
+def test_editors_search_their_media_in_the_choosers(editor_client, territories, url):
+    from tests.editorial import small_image
+
+    small_image("Mercato di Sondrio", collection=territories["sondrio"].collection)
+    small_image("Mercato di Rho", collection=territories["rho"].collection)
+    response = editor_client.get(url, {"q": "Mercato"})
+    assert response.status_code == 200
+    if "images" in url:
+        html = response.content.decode()
+        assert "Mercato di Sondrio" in html and "Mercato di Rho" not in html

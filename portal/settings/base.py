@@ -202,6 +202,9 @@ WAGTAIL_SITE_NAME = _("Territorial welfare portals")
 WAGTAILADMIN_BASE_URL = "http://localhost:8000"
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILDOCS_EXTENSIONS = ["pdf", "docx", "odt", "xlsx", "ods", "csv", "txt"]
+# a new image or document starts in the portal's own collection (portal.territories.admin_forms)
+WAGTAILIMAGES_IMAGE_FORM_BASE = "portal.territories.admin_forms.PortalImageForm"
+WAGTAILDOCS_DOCUMENT_FORM_BASE = "portal.territories.admin_forms.PortalDocumentForm"
 WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAILADMIN_PERMITTED_LANGUAGES = [("it", "Italiano"), ("en", "English")]
 

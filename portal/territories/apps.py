@@ -13,3 +13,6 @@ class TerritoriesConfig(AppConfig):
         from .chrome import connect
 
         connect()
+        from .admin_forms import scope_media_filters
+
+        scope_media_filters()
