@@ -327,6 +327,10 @@ PATTERNS = {
         "admin/localize/update/<int:translation_source_id>/",
     ): {"translation_source_id": "translation_source"},
     (
+        "portal_update_translations",
+        "admin/localize/update/<int:translation_source_id>/",
+    ): {"translation_source_id": "translation_source"},
+    (
         "wagtail_localize:edit_string_translation",
         "admin/localize/translate/<int:translation_id>/strings/<int:string_segment_id>/edit/",
     ): {"translation_id": "translation", "string_segment_id": "string_segment"},

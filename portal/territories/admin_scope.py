@@ -386,6 +386,8 @@ ADMIN_VIEWS: dict[str, dict[str, Callable]] = {
     "wagtail_localize:submit_page_translation": PAGE,
     "wagtail_localize:convert_to_alias": PAGE,
     "wagtail_localize:update_translations": {"translation_source_id": _translation_source},
+    # the same view without "Publish immediately" (portal/content/wagtail_hooks.py)
+    "portal_update_translations": {"translation_source_id": _translation_source},
     **{
         f"wagtail_localize:{name}": {"translation_id": _translation, "mode": ANY}
         for name in (
