@@ -324,3 +324,13 @@ def test_editors_search_their_media_in_the_choosers(editor_client, territories, 
     if "images" in url:
         html = response.content.decode()
         assert "Mercato di Sondrio" in html and "Mercato di Rho" not in html
+
+
+@pytest.mark.parametrize("url", ["/admin/images/", "/admin/images/chooser/"])
+def test_media_tag_filters_offer_only_the_portals_own_tags(editor_client, territories, url):
+    from tests.editorial import small_image
+
+    small_image("Sondrio", collection=territories["sondrio"].collection).tags.add("valtellina")
+    small_image("Rho", collection=territories["rho"].collection).tags.add("fiera-rho-segreta")
+    html = editor_client.get(url).content.decode()
+    assert "valtellina" in html and "fiera-rho-segreta" not in html
