@@ -75,11 +75,12 @@ def _sql(territory: Territory, wanted: ListingFilter, order: str = "title") -> t
 
     conditions = [
         "sr.territory_id = %s",
+        "sr.available = %s",
         "(o.parent_id IS NULL OR o.is_public = %s)",
         "p.parent_id IS NULL",
         "p.is_public = %s",
     ]
-    params: list = [territory.pk, True, True]
+    params: list = [territory.pk, True, True, True]
     if wanted.query:
         conditions.append(
             "(UPPER(p.title) LIKE UPPER(%s) ESCAPE '\\' "

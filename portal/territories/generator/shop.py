@@ -7,6 +7,7 @@ from oscar.core.loading import get_model
 from portal.bookshop.territory import sync_bookshop
 from portal.events.network import ensure_network
 from shop.catalogue.fixture import load_catalogue
+from shop.dashboard.catalogue.access import catalogue_managers_group
 from shop.dashboard.orders.access import cooperative_staff_group
 from shop.giftcards.products import sync_gift_vouchers
 
@@ -54,6 +55,10 @@ class ShopSteps:
 
     # 9 ----------------------------------------------------------------------------------------
     def step_services(self) -> None:
+        """The offers of the shared catalogue, whose services the platform's catalogue
+        managers look after (the group is made here, with the catalogue)."""
+        managers, created = catalogue_managers_group()
+        self.seeder.count("group", created, managers.name)
         offers = list(_priced_products(self.spec))
         products = {p.upc: p for p in Product.objects.filter(upc__in=[o[1] for o in offers])}
         existing = {
