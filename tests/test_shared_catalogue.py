@@ -276,3 +276,43 @@ def test_an_unavailable_offer_is_not_sold_and_its_notes_are_shown(territories):
     assert client.get(product.get_absolute_url()).status_code == 404
     listing = client.get("/shop/catalogue/").content.decode()
     assert product.get_absolute_url() not in listing
+
+
+XSS = (
+    "<img src=x onerror=alert(1)><script>alert(2)</script>"
+    '<p>Testo <a href="javascript:alert(3)">link</a></p>'
+)
+
+
+def test_a_description_with_script_is_stored_and_served_inert():
+    product = shared_service()
+    client = dashboard(manager())
+    page = client.get(product_url(product))
+    data = posted(page)
+    data["description"] = XSS
+    assert client.post(product_url(product), data).status_code == 302
+    product.refresh_from_db()
+    for bad in ("onerror", "<script", "javascript:"):
+        assert bad not in product.description
+    assert "Testo" in product.description
+    # a row written around the model (an old row, a bulk update) is shown inert too
+    Product.objects.filter(pk=product.pk).update(description=XSS)
+    category = product.categories.first()
+    Category.objects.filter(pk=category.pk).update(description=XSS)
+    slugs = set(product.stockrecords.values_list("territory__slug", flat=True))
+    assert len(slugs) > 1
+    for slug in slugs:
+        client = portal_client(slug)
+        for url in (product.get_absolute_url(), category.get_absolute_url()):
+            html = client.get(url).content.decode()
+            assert "Testo" in html, (slug, url)
+            for bad in ("onerror", "<script>alert", "javascript:alert"):
+                assert bad not in html, (slug, url, bad)
+
+
+def test_a_category_description_is_sanitised_on_save():
+    category = Category.objects.first()
+    category.description = XSS
+    category.save()
+    category.refresh_from_db()
+    assert "onerror" not in category.description and "<script" not in category.description
