@@ -316,3 +316,39 @@ def test_a_category_description_is_sanitised_on_save():
     category.save()
     category.refresh_from_db()
     assert "onerror" not in category.description and "<script" not in category.description
+
+
+def test_offer_and_range_descriptions_are_stored_and_served_inert():
+    Range = get_model("offer", "Range")
+    Condition = get_model("offer", "Condition")
+    Benefit = get_model("offer", "Benefit")
+    ConditionalOffer = get_model("offer", "ConditionalOffer")
+    services = Range.objects.create(
+        name="Servizi scontati", slug="servizi-scontati", description=XSS, is_public=True
+    )
+    services.add_product(shared_service())
+    offer = ConditionalOffer.objects.create(
+        name="Sconto di benvenuto",
+        slug="sconto-di-benvenuto",
+        description=XSS,
+        offer_type=ConditionalOffer.SITE,
+        condition=Condition.objects.create(range=services, type=Condition.COUNT, value=1),
+        benefit=Benefit.objects.create(range=services, type=Benefit.PERCENTAGE, value=10),
+    )
+    for stored in (services, offer):
+        stored.refresh_from_db()
+        assert "onerror" not in stored.description and "<script" not in stored.description
+    Range.objects.filter(pk=services.pk).update(description=XSS)
+    ConditionalOffer.objects.filter(pk=offer.pk).update(description=XSS)
+    for slug in ("rho", "sondrio"):
+        client = portal_client(slug)
+        for url in (
+            "/shop/offers/",
+            f"/shop/offers/{offer.slug}/",
+            f"/shop/catalogue/ranges/{services.slug}/",
+        ):
+            response = client.get(url)
+            html = response.content.decode()
+            assert response.status_code == 200 and "Testo" in html, (slug, url)
+            for bad in ("onerror", "<script>alert", "javascript:alert"):
+                assert bad not in html, (slug, url, bad)
