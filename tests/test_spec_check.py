@@ -267,3 +267,17 @@ def test_a_cooperative_serving_another_territory_too_is_accepted(tmp_path, db):
     call_command("portal", "build", str(path), verbosity=0)
     stripes = Partner.objects.get(code="stripes")
     assert set(stripes.territories.values_list("slug", flat=True)) == {"rho", "lecco"}
+
+
+def test_a_built_portals_cooperative_cannot_be_taken_over_at_build(tmp_path, db, capsys):
+    """The database knows portals whose spec is not in sites/ any more: their cooperative
+    keeps its VAT number, whatever a new spec says."""
+    Partner.objects.filter(code="stripes").update(vat_number="01234567897")
+    path = write_spec(tmp_path, VALID + STRIPES)
+    before = row_counts()
+    with pytest.raises(CommandError, match="was not built"):
+        call_command("portal", "build", str(path))
+    err = capsys.readouterr().err
+    assert "cooperatives[1].vat_number: '07521460159', but cooperative 'stripes'" in err
+    assert "portal(s) rho" in err
+    assert row_counts() == before

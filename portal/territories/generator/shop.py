@@ -11,7 +11,7 @@ from shop.dashboard.catalogue.access import catalogue_managers_group
 from shop.dashboard.orders.access import cooperative_staff_group
 from shop.giftcards.products import sync_gift_vouchers
 
-from ..spec import TerritorySpec
+from ..spec import SpecError, TerritorySpec, display_path
 
 Partner = get_model("partner", "Partner")
 StockRecord = get_model("partner", "StockRecord")
@@ -23,6 +23,7 @@ class ShopSteps:
     def step_cooperatives(self) -> None:
         User = get_user_model()
         self.partners: dict[str, Partner] = {}
+        self._check_cooperatives_not_taken()
         for coop in self.spec.cooperatives:
             partner = Partner.objects.filter(code=coop.slug).first() or Partner(code=coop.slug)
             wanted = {
@@ -52,6 +53,41 @@ class ShopSteps:
                 user.groups.add(self.territory.editors, cooperative_staff_group())
                 partner.users.add(user)
             self.partners[coop.slug] = partner
+
+    def _check_cooperatives_not_taken(self) -> None:
+        """The specs agree with each other (spec/files.py); the database also holds portals
+        whose spec is not among them. A cooperative already serving another portal keeps its
+        legal name and VAT number: a spec cannot take it over."""
+        from .build import BuildError
+
+        errors = []
+        existing = {
+            p.code: p
+            for p in Partner.objects.filter(
+                code__in=[c.slug for c in self.spec.cooperatives]
+            ).prefetch_related("territories")
+        }
+        for i, coop in enumerate(self.spec.cooperatives):
+            partner = existing.get(coop.slug)
+            others = sorted(
+                t.slug
+                for t in (partner.territories.all() if partner else ())
+                if t.slug != self.spec.slug
+            )
+            if not others:
+                continue
+            for field in ("legal_name", "vat_number"):
+                if getattr(partner, field) != getattr(coop, field):
+                    errors.append(
+                        SpecError(
+                            display_path(self.spec.path),
+                            f"cooperatives[{i}].{field}",
+                            f"'{getattr(coop, field)}', but cooperative '{coop.slug}' of the "
+                            f"portal(s) {', '.join(others)} has '{getattr(partner, field)}'",
+                        )
+                    )
+        if errors:
+            raise BuildError(errors)
 
     # 9 ----------------------------------------------------------------------------------------
     def step_services(self) -> None:
