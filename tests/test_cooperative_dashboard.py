@@ -1,5 +1,7 @@
 """Cooperative staff see and fulfil only their own lines; territory staff see their orders."""
 
+from decimal import Decimal
+
 import pytest
 from django.contrib.auth import get_user_model
 from django.core import mail
@@ -191,3 +193,38 @@ def test_the_settings_pipeline_is_the_one_statuses_names():
         k: tuple(v) for k, v in statuses.PIPELINE.items()
     }
     assert settings.OSCAR_INITIAL_LINE_STATUS == statuses.INITIAL
+
+
+def test_a_shared_orders_page_csv_and_home_show_only_the_cooperatives_part(orders):
+    from oscar.templatetags.currency_filters import currency
+
+    padova = orders["padova"]
+    mine = padova.lines.get(partner__code="jonathan")
+    padova.sources.create(
+        source_type=get_model("payment", "SourceType").objects.get_or_create(
+            name="Buono regalo Veneto Insieme"
+        )[0],
+        amount_allocated=padova.total_incl_tax,
+        reference="VOUCHER-OF-ANOTHER-COOP",
+    )
+    client = dashboard(staff_of("jonathan"), "padova")
+    with translation.override("it"):
+        own, whole = currency(mine.line_price_incl_tax), currency(padova.total_incl_tax)
+    detail = client.get(f"/shop/dashboard/orders/{padova.number}/").content.decode()
+    assert own in detail and whole not in detail
+    assert "VOUCHER-OF-ANOTHER-COOP" not in detail and "Buono regalo" not in detail
+    home = client.get("/shop/dashboard/").content.decode()
+    assert own in home and whole not in home
+    csv = client.get("/shop/dashboard/orders/", {"response_format": "csv"}).content.decode()
+    number, value, _date, items, *_rest = next(
+        r.split(",") for r in csv.splitlines() if r.startswith(padova.number)
+    )
+    # its own line's worth and number of items, not the order's
+    assert (Decimal(value), int(items)) == (mine.line_price_incl_tax, mine.quantity)
+    assert Decimal(value) != padova.total_incl_tax
+    # the order's territory staff still see the whole order
+    moderator = get_user_model().objects.create_user(username="m@x.it", email="m@x.it")
+    moderator.groups.add(padova.territory.moderators)
+    whole_page = dashboard(moderator, "padova").get(f"/shop/dashboard/orders/{padova.number}/")
+    assert whole in whole_page.content.decode()
+    assert "VOUCHER-OF-ANOTHER-COOP" in whole_page.content.decode()

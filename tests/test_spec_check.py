@@ -4,8 +4,11 @@ from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
+from oscar.core.loading import get_model
 
 from portal.territories.spec import load_all, vat_number_is_valid
+
+Partner = get_model("partner", "Partner")
 
 VALID = """
 slug = "lecco"
@@ -214,3 +217,67 @@ def test_check_passes_on_the_demo_specs(capsys):
 )
 def test_italian_vat_numbers(number, valid):
     assert vat_number_is_valid(number) is valid
+
+
+STRIPES = """
+[[cooperatives]]
+slug = "stripes"
+legal_name = "Stripes Cooperativa Sociale Onlus"
+vat_number = "07521460159"
+city = "Rho"
+uni_pdr_58_expires = 2028-01-31
+editors = ["redazione@lecco.example"]
+"""
+
+
+def test_a_spec_cannot_take_over_another_portals_cooperative(tmp_path, db, capsys):
+    """Rho's cooperative, declared by a new spec with its own VAT number: refused, naming
+    both files, by check and by build, and nothing is written."""
+    text = VALID + STRIPES.replace('"07521460159"', '"01234567897"')
+    path = write_spec(tmp_path, text)
+    before = row_counts()
+    for action in ("check", "build"):
+        with pytest.raises(CommandError, match="nothing was written"):
+            call_command("portal", action, str(path))
+        err = capsys.readouterr().err
+        assert f"{path}: cooperatives[1].vat_number: '01234567897'" in err
+        assert "sites/rho.toml" in err
+    assert row_counts() == before
+    assert Partner.objects.get(code="stripes").vat_number == "07521460159"
+
+
+def test_a_cooperative_in_two_new_specs_is_declared_the_same_in_both(tmp_path, db, capsys):
+    lecco = write_spec(tmp_path, VALID)
+    como = write_spec(
+        tmp_path,
+        VALID.replace('slug = "lecco"', 'slug = "como"')
+        .replace("www.leccowelfare.it", "www.comowelfare.it")
+        .replace("Lario Cooperativa Sociale", "Lario Servizi Srl"),
+        "como",
+    )
+    with pytest.raises(CommandError):
+        call_command("portal", "check", str(lecco), str(como))
+    err = capsys.readouterr().err
+    assert f"{como}: cooperatives[0].legal_name: 'Lario Servizi Srl'" in err
+    assert str(lecco) in err
+
+
+def test_a_cooperative_serving_another_territory_too_is_accepted(tmp_path, db):
+    path = write_spec(tmp_path, VALID + STRIPES)
+    call_command("portal", "build", str(path), verbosity=0)
+    stripes = Partner.objects.get(code="stripes")
+    assert set(stripes.territories.values_list("slug", flat=True)) == {"rho", "lecco"}
+
+
+def test_a_built_portals_cooperative_cannot_be_taken_over_at_build(tmp_path, db, capsys):
+    """The database knows portals whose spec is not in sites/ any more: their cooperative
+    keeps its VAT number, whatever a new spec says."""
+    Partner.objects.filter(code="stripes").update(vat_number="01234567897")
+    path = write_spec(tmp_path, VALID + STRIPES)
+    before = row_counts()
+    with pytest.raises(CommandError, match="was not built"):
+        call_command("portal", "build", str(path))
+    err = capsys.readouterr().err
+    assert "cooperatives[1].vat_number: '07521460159', but cooperative 'stripes'" in err
+    assert "portal(s) rho" in err
+    assert row_counts() == before

@@ -151,6 +151,10 @@ def create_users() -> list[DemoLogin]:
 
     for portals, email in cooperative_staff(ensure_user):
         logins.append(DemoLogin("personale cooperativa (ordini)", portals, email, DEMO_PASSWORD))
+    from shop.dashboard.catalogue.demo import catalogue_manager
+
+    email = catalogue_manager(ensure_user)
+    logins.append(DemoLogin("gestore del catalogo (servizi condivisi)", "*", email, DEMO_PASSWORD))
     from portal.events.demo import network_members
 
     for territory, email in network_members():

@@ -69,7 +69,8 @@ class Seeder:
         changes, seeded = {}, {}
         for field, value in wanted.items():
             now = plain(current[field])
-            if created or now == last.get(field, now):
+            # unchanged since seeded, or already what we want (nothing of an editor to keep)
+            if created or now == last.get(field, now) or now == plain(value):
                 seeded[field] = plain(value)
                 if now != plain(value):
                     changes[field] = value

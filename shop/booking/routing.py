@@ -19,7 +19,7 @@ def route_line(product, beneficiary_territory: Territory) -> StockRecord:
     Raises :class:`NotOfferedThere` (with a message for the citizen) when there is none.
     """
     offers = StockRecord.objects.filter(
-        product=product, territory=beneficiary_territory
+        product=product, territory=beneficiary_territory, available=True
     ).select_related("partner")
     offer = min(offers, key=lambda s: (s.price, s.pk), default=None)
     if offer is None:

@@ -19,6 +19,7 @@ from portal.defaults import setting
 from portal.territories.seeding import Seeder
 
 from .facets import AUDIENCES, DELIVERY_MODES, encode
+from .richtext import clean_html
 
 SERVICE_CLASS = "servizio"
 
@@ -66,7 +67,8 @@ class ServiceEntry:
     @property
     def description_html(self) -> str:
         paragraphs = [p.strip() for p in self.description.strip().split("\n\n") if p.strip()]
-        return "".join(f"<p>{escape(' '.join(p.split()))}</p>" for p in paragraphs)
+        # as stored: sanitised the way every description is on save (richtext.py)
+        return clean_html("".join(f"<p>{escape(' '.join(p.split()))}</p>" for p in paragraphs))
 
 
 @dataclass(frozen=True)
@@ -141,13 +143,14 @@ def sync_catalogue(seeder: Seeder, refs: set[str] | None = None) -> None:
     categories = {c.slug: c for c in Category.objects.filter(slug__in=category_slugs)}
     for slug in sorted(category_slugs):
         entry = catalogue.categories[slug]
+        description = clean_html(entry.description)  # as it is stored
         category = categories.get(slug)
         if category is None:
-            category = Category.add_root(name=entry.name, slug=slug, description=entry.description)
+            category = Category.add_root(name=entry.name, slug=slug, description=description)
             categories[slug] = category
             seeder.count("category", True)
         seeder.seed_fields(
-            f"category:{slug}", category, {"name": entry.name, "description": entry.description}
+            f"category:{slug}", category, {"name": entry.name, "description": description}
         )
 
     upcs = [s.slug for s in wanted] + [p.upc(s.slug) for s in wanted for p in s.packages]

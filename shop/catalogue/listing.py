@@ -81,11 +81,12 @@ def _sql(territory: Territory, wanted: ListingFilter, order: str = "title") -> t
 
     conditions = [
         "sr.territory_id = %s",
+        "sr.available = %s",
         "(o.parent_id IS NULL OR o.is_public = %s)",
         "p.parent_id IS NULL",
         "p.is_public = %s",
     ]
-    params: list = [territory.pk, True, True]
+    params: list = [territory.pk, True, True, True]
     category = Category._meta.db_table
     for term in search_terms(wanted.query):
         # every word, in any order: the start of a word of the title, the description or a

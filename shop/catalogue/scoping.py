@@ -24,7 +24,7 @@ def offered_in(territory: Territory | None) -> QuerySet:
     """
     if territory is None:
         return Product.objects.none()
-    offers = StockRecord.objects.filter(territory=territory)
+    offers = StockRecord.objects.filter(territory=territory, available=True)
     # a service sold in packages is offered through its children (the packages)
     package_offers = offers.filter(product__parent=OuterRef("pk"), product__is_public=True)
     return (

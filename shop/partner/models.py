@@ -39,6 +39,15 @@ class StockRecord(AbstractStockRecord):
         blank=True,
         verbose_name=_("territory"),
     )
+    # what the cooperative itself may change on its offer (the service is the platform's)
+    available = models.BooleanField(
+        _("available"), default=True, help_text=_("Untick to stop taking orders for it here.")
+    )
+    notes = models.TextField(
+        _("the cooperative's notes"),
+        blank=True,
+        help_text=_("Plain text shown on the service's page in this territory."),
+    )
 
     class Meta(AbstractStockRecord.Meta):
         constraints = [

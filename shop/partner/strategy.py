@@ -1,7 +1,7 @@
 """Prices and availability for the request's territory.
 
 Oscar asks the strategy which stock record to sell a product from; ours picks the cheapest
-offer in the request's territory and nothing else, so a product not offered there has no
+available offer in the request's territory and nothing else, so a product not offered there has no
 price and cannot be bought.
 """
 
@@ -34,7 +34,10 @@ class TerritoryStrategy(NoTax, Structured):
         for product_id in wanted:
             self._offers[product_id] = []
         StockRecord = get_model("partner", "StockRecord")
-        for offer in StockRecord.objects.filter(territory=self.territory, product_id__in=wanted):
+        offers = StockRecord.objects.filter(
+            territory=self.territory, product_id__in=wanted, available=True
+        )
+        for offer in offers:
             self._offers[offer.product_id].append(offer)
 
     def select_stockrecord(self, product):
@@ -43,7 +46,11 @@ class TerritoryStrategy(NoTax, Structured):
         offers = self._offers.get(product.pk)
         if offers is None:
             # .all() so that a prefetched list is used without a query
-            offers = [s for s in product.stockrecords.all() if s.territory_id == self.territory.pk]
+            offers = [
+                s
+                for s in product.stockrecords.all()
+                if s.territory_id == self.territory.pk and s.available
+            ]
         return min(offers, key=lambda s: s.price, default=None)
 
     def fetch_for_line(self, line, stockrecord=None):

@@ -7,10 +7,11 @@ from oscar.core.loading import get_model
 from portal.bookshop.territory import sync_bookshop
 from portal.events.network import ensure_network
 from shop.catalogue.fixture import load_catalogue
+from shop.dashboard.catalogue.access import catalogue_managers_group
 from shop.dashboard.orders.access import cooperative_staff_group
 from shop.giftcards.products import sync_gift_vouchers
 
-from ..spec import TerritorySpec
+from ..spec import SpecError, TerritorySpec, display_path
 
 Partner = get_model("partner", "Partner")
 StockRecord = get_model("partner", "StockRecord")
@@ -22,6 +23,7 @@ class ShopSteps:
     def step_cooperatives(self) -> None:
         User = get_user_model()
         self.partners: dict[str, Partner] = {}
+        self._check_cooperatives_not_taken()
         for coop in self.spec.cooperatives:
             partner = Partner.objects.filter(code=coop.slug).first() or Partner(code=coop.slug)
             wanted = {
@@ -52,8 +54,47 @@ class ShopSteps:
                 partner.users.add(user)
             self.partners[coop.slug] = partner
 
+    def _check_cooperatives_not_taken(self) -> None:
+        """The specs agree with each other (spec/files.py); the database also holds portals
+        whose spec is not among them. A cooperative already serving another portal keeps its
+        legal name and VAT number: a spec cannot take it over."""
+        from .build import BuildError
+
+        errors = []
+        existing = {
+            p.code: p
+            for p in Partner.objects.filter(
+                code__in=[c.slug for c in self.spec.cooperatives]
+            ).prefetch_related("territories")
+        }
+        for i, coop in enumerate(self.spec.cooperatives):
+            partner = existing.get(coop.slug)
+            others = sorted(
+                t.slug
+                for t in (partner.territories.all() if partner else ())
+                if t.slug != self.spec.slug
+            )
+            if not others:
+                continue
+            for field in ("legal_name", "vat_number"):
+                if getattr(partner, field) != getattr(coop, field):
+                    errors.append(
+                        SpecError(
+                            display_path(self.spec.path),
+                            f"cooperatives[{i}].{field}",
+                            f"'{getattr(coop, field)}', but cooperative '{coop.slug}' of the "
+                            f"portal(s) {', '.join(others)} has '{getattr(partner, field)}'",
+                        )
+                    )
+        if errors:
+            raise BuildError(errors)
+
     # 9 ----------------------------------------------------------------------------------------
     def step_services(self) -> None:
+        """The offers of the shared catalogue, whose services the platform's catalogue
+        managers look after (the group is made here, with the catalogue)."""
+        managers, created = catalogue_managers_group()
+        self.seeder.count("group", created, managers.name)
         offers = list(_priced_products(self.spec))
         products = {p.upc: p for p in Product.objects.filter(upc__in=[o[1] for o in offers])}
         existing = {

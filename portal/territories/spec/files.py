@@ -56,6 +56,50 @@ def load_all(names: list[str] | None = None) -> tuple[list[TerritorySpec], list[
                     SpecError(file, f"hosts[{i}]", f"'{host}' is also used by {seen_hosts[host]}")
                 )
             seen_hosts.setdefault(host, file)
+    errors += _cooperative_conflicts(specs, catalogue_refs)
     if errors:
         return [], errors
     return specs, errors
+
+
+# what makes a cooperative the same one in every spec that declares it
+COOPERATIVE_IDENTITY = ("legal_name", "vat_number", "city", "uni_pdr_58_expires")
+
+
+def _cooperative_conflicts(specs: list[TerritorySpec], catalogue_refs: set[str]) -> list[SpecError]:
+    """A cooperative (a slug) declared differently in two specs, the ones checked and the
+    other files of the sites folder: one spec must not take over another portal's
+    cooperative, and one serving several territories says the same in each spec."""
+    checked = {spec.path.resolve() for spec in specs}
+    others = []
+    for path in spec_paths():
+        if path.resolve() not in checked:
+            other, _errors = parse_spec(path, catalogue_refs)  # its own errors are its own
+            if other:
+                others.append(other)
+    seen: dict[str, tuple[str, object]] = {}
+    for spec in others:
+        for coop in spec.cooperatives:
+            seen.setdefault(coop.slug, (display_path(spec.path), coop))
+    errors = []
+    for spec in specs:
+        file = display_path(spec.path)
+        for i, coop in enumerate(spec.cooperatives):
+            if coop.slug not in seen:
+                seen[coop.slug] = (file, coop)
+                continue
+            other_file, other = seen[coop.slug]
+            for field in COOPERATIVE_IDENTITY:
+                ours, theirs = getattr(coop, field), getattr(other, field)
+                if ours != theirs:
+                    errors.append(
+                        SpecError(
+                            file,
+                            f"cooperatives[{i}].{field}",
+                            f"'{ours or ''}', but cooperative '{coop.slug}' is declared in "
+                            f"{other_file} with '{theirs or ''}': a cooperative serving several "
+                            "territories is declared the same way in each spec (another "
+                            "portal's cooperative cannot be taken over)",
+                        )
+                    )
+    return errors

@@ -10,7 +10,7 @@ Anything else is a 404, never a 403 that would confirm the order exists.
 
 from decimal import Decimal
 
-from django.db.models import Q, QuerySet, Sum
+from django.db.models import Prefetch, Q, QuerySet, Sum
 from django.http import Http404
 from oscar.core.loading import get_model
 
@@ -26,12 +26,24 @@ def staffed_territories(user) -> QuerySet:
     return Territory.objects.filter(moderators__user=user)
 
 
-def orders_for(user) -> QuerySet:
-    queryset = Order._default_manager.select_related("user", "territory").prefetch_related(
-        "lines", "status_changes"
-    )
+def visible_lines(user) -> QuerySet:
+    """Every order line ``user`` may see: a cooperative's own, all of its territories' for
+    territory staff. What the dashboard counts and sums for someone who is not Oscar staff."""
+    lines = Line._default_manager.all()
     if user.is_staff:
-        return queryset
+        return lines
+    return lines.filter(Q(partner__users=user) | Q(order__territory__in=staffed_territories(user)))
+
+
+def orders_for(user) -> QuerySet:
+    """The orders ``user`` may see, each with only the lines they may see prefetched, so
+    that what Oscar derives from ``order.lines`` (the number of items) is theirs too."""
+    queryset = Order._default_manager.select_related("user", "territory")
+    if user.is_staff:
+        return queryset.prefetch_related("lines", "status_changes")
+    queryset = queryset.prefetch_related(
+        Prefetch("lines", queryset=visible_lines(user).distinct()), "status_changes"
+    )
     scope = Q(lines__partner__users=user) | Q(territory__in=staffed_territories(user))
     matching = Order._default_manager.filter(scope).values("pk")
     return queryset.filter(pk__in=matching)

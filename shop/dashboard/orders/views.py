@@ -1,5 +1,6 @@
 """Oscar's order dashboard, scoped (see :mod:`.scoping`), with "schedule" as a line action."""
 
+import copy
 from decimal import Decimal
 
 from django.contrib import messages
@@ -63,6 +64,17 @@ class OrderListView(core.OrderListView):
             order.total_incl_tax = totals[order.pk]
         return context
 
+    def download_selected_orders(self, request, orders):
+        self.visible_totals = visible_totals(request.user, orders)
+        return super().download_selected_orders(request, orders)
+
+    def get_row_values(self, order):
+        """Oscar's CSV row; a cooperative's holds its own lines' worth and item count (the
+        lines are prefetched scoped, see :func:`.scoping.orders_for`)."""
+        row = super().get_row_values(order)
+        row["value"] = self.visible_totals[order.pk]
+        return row
+
 
 class OrderDetailView(core.OrderDetailView):
     line_actions = (*core.OrderDetailView.line_actions, "schedule_lines")
@@ -80,6 +92,21 @@ class OrderDetailView(core.OrderDetailView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
+        user, order = self.request.user, self.object
+        context["whole_order"] = handles_whole_order(user, order)
+        if not context["whole_order"]:
+            # a cooperative sees what its own lines are worth, not the whole order: the
+            # page shows a copy of the order with those totals (never saved)
+            lines = list(context["lines"])
+            shown = copy.copy(order)
+            shown.total_incl_tax = sum(
+                (line.line_price_incl_tax for line in lines), Decimal("0.00")
+            )
+            shown.total_excl_tax = sum(
+                (line.line_price_excl_tax for line in lines), Decimal("0.00")
+            )
+            shown.shipping_incl_tax = shown.shipping_excl_tax = Decimal("0.00")
+            context["order"] = shown
         context["line_status_labels"] = [
             (code, statuses.label(code)) for code in core.Line.all_statuses()
         ]
