@@ -158,6 +158,9 @@ AUTHENTICATION_BACKENDS = [
     "oscar.apps.customer.auth_backends.EmailBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
+# Every sign-in redirect (login_required, Oscar's account and dashboard) lands on the portal's
+# own login page; a URL name, so it is reversed in the request's language (/en/shop/…).
+LOGIN_URL = "customer:login"
 LOGIN_REDIRECT_URL = "/"
 
 # Italian first: content and interface default to it; a spec picks its own languages.

@@ -31,7 +31,7 @@ def stripe_webhook(request: HttpRequest) -> HttpResponse:
     return HttpResponse("ok")
 
 
-@staff_member_required(login_url="/shop/dashboard/login/")
+@staff_member_required(login_url="dashboard:login")
 @require_POST
 def refund(request: HttpRequest, number: str) -> HttpResponse:
     """Refund all or part of an order's card payment (Oscar dashboard, order page)."""
