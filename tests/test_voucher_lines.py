@@ -52,3 +52,20 @@ def test_the_voucher_emails_subject_is_not_html_escaped(
     send_due()
     subjects = [m.subject for m in mail.outbox if "giulia@example.it" in m.to]
     assert subjects and all("Dell'Acqua" in s and "&#x27;" not in s for s in subjects), subjects
+
+
+def test_the_cooperatives_new_order_email_does_not_ask_to_schedule_a_voucher(
+    territories, django_capture_on_commit_callbacks
+):
+    from shop.order.emails import send_cooperative_emails
+
+    order = place_order(territories["sondrio"], voucher_product("sondrio"))
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        sent = send_cooperative_emails(order)
+    bodies = [m.body for m in mail.outbox]
+    assert sent >= 1 and bodies
+    for body in bodies:
+        assert "programmarli" not in body and "accettarli" not in body
+        assert "non c'è nulla da accettare né da programmare" in body
+        assert "50,00 € per Giulia Rossi" in body

@@ -35,6 +35,14 @@ def _booking(line):
         return None
 
 
+def is_voucher(line) -> bool:
+    """A gift voucher line: issued and e-mailed by the portal, nothing to schedule."""
+    from shop.giftcards.products import VOUCHER_CLASS
+
+    product = line.product
+    return product is not None and product.get_product_class().slug == VOUCHER_CLASS
+
+
 def _render(code: str, language: str, context: dict) -> dict:
     with translation.override(language):
         return CommunicationEventType.objects.get_and_render(code, context)
@@ -64,7 +72,14 @@ def send_cooperative_emails(order) -> int:
         if not recipients:
             logger.warning("cooperative %s has no staff to tell about %s", partner, order)
             continue
-        context = {"order": order, "partner": partner, "lines": lines, "site": order.site}
+        services = [line for line in lines if not is_voucher(line)]
+        context = {
+            "order": order,
+            "partner": partner,
+            "lines": services,
+            "vouchers": [line for line in lines if is_voucher(line)],
+            "site": order.site,
+        }
         _send(recipients, _render(COOPERATIVE_NEW_ORDER, language, context))
         sent += 1
     return sent
