@@ -108,3 +108,16 @@ def send_line_status_email(line, old_status: str, new_status: str) -> bool:
         messages = _render(LINE_STATUS_CHANGED, language, context)
     _send([order.email], messages)
     return True
+
+
+ORDER_REFUNDED = "ORDER_REFUNDED"
+
+
+def send_refund_email(order, amount) -> bool:
+    """Tell the citizen that ``amount`` of ``order`` went back to their card."""
+    if not order.email:
+        return False
+    language = order.territory.default_language if order.territory_id else settings.LANGUAGE_CODE
+    context = {"order": order, "amount": amount, "site": order.site}
+    _send([order.email], _render(ORDER_REFUNDED, language, context))
+    return True
