@@ -60,7 +60,13 @@ def _send(recipients: list[str], messages: dict) -> None:
 def send_cooperative_emails(order) -> int:
     """One e-mail to each cooperative of ``order``, listing only its lines; how many sent."""
     by_partner = defaultdict(list)
-    for line in order.lines.select_related("partner", "booking", "booking__territory"):
+    for line in order.lines.select_related(
+        "partner",
+        "booking",
+        "booking__territory",
+        "product__product_class",
+        "product__parent__product_class",
+    ):
         if line.partner_id:
             by_partner[line.partner].append(line)
     language = order.territory.default_language if order.territory_id else settings.LANGUAGE_CODE
