@@ -9,6 +9,7 @@ from decimal import Decimal
 from io import StringIO
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.core import mail
 from django.core.management import CommandError, call_command
 from django.utils import timezone
@@ -18,8 +19,11 @@ from portal.ledger.models import Hold
 from shop.payment import gateway
 from shop.payment.models import StripePayment
 from shop.payment.tasks import settle_abandoned_payments
+from tests.conftest import portal_client
 from tests.stripe_support import (
     CARD_3DS,
+    CARD_OK,
+    book_for_myself,
     checkout_client,
     confirm_card_payment,
     event_payload,
@@ -33,6 +37,7 @@ from tests.test_webhooks import post_event
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("stripe_settings")]
 Order = get_model("order", "Order")
+StockRecord = get_model("partner", "StockRecord")
 
 
 def left_open(client) -> StripePayment:
@@ -138,3 +143,60 @@ def test_a_negative_window_is_refused_and_ends_nothing(territories):
         sweep(minutes=-5)
     payment.refresh_from_db()
     assert payment.status == "pending"
+
+
+def test_coming_back_to_the_basket_ends_the_attempt_and_gives_the_basket_and_voucher_back(
+    territories, django_capture_on_commit_callbacks
+):
+    """3-D Secure left open, the citizen goes to the basket: the basket is there (not "Il
+    carrello è vuoto"), the voucher's hold is released and the voucher still applied; paying
+    again spends the voucher once."""
+    client, service, card = voucher_paying_client(territories, "20.00", "olga@example.it")
+    payment = left_open(client)
+    assert ledger_balance(card.account_id) == Decimal("0.00")
+
+    page = client.get("/shop/basket/").content.decode()
+
+    assert "Il carrello è vuoto" not in page
+    assert service.product.get_title() in page
+    assert "Nessun pagamento è stato addebitato" in page
+    payment.refresh_from_db()
+    assert (payment.status, payment.failure_code) == ("failed", "abandoned")
+    assert gateway.payment_intent(payment.payment_intent_id).status == "canceled"
+    assert Hold.objects.get(source=card.account).status == Hold.Status.RELEASED
+    assert ledger_balance(card.account_id) == Decimal("20.00")
+    assert card.code_last4 in page  # the voucher is still applied to the basket
+
+    response = client.get("/shop/checkout/payment-details/")
+    assert response.status_code == 200 and 'id="card-element"' in response.text
+    with django_capture_on_commit_callbacks(execute=True):
+        _setup, answer = pay_by_card(client, CARD_OK)
+    assert answer["redirect"] == "/shop/checkout/thank-you/"
+    order = Order.objects.get(guest_email="olga@example.it")
+    assert order.basket_id == payment.basket_id
+    assert order.total_incl_tax == service.price
+    assert ledger_balance(card.account_id) == Decimal("0.00")  # spent once, on this order
+
+
+def test_a_signed_in_citizen_whose_bank_said_yes_meanwhile_finds_the_order(
+    territories, django_capture_on_commit_callbacks
+):
+    user = get_user_model().objects.create_user("piero", "piero@example.it", "x")
+    offer = StockRecord.objects.filter(territory=territories["sondrio"]).order_by("pk").first()
+    client = portal_client("sondrio")
+    client.force_login(user)
+    client.post(f"/shop/basket/add/{offer.product_id}/", {"quantity": 1})
+    client.get("/shop/checkout/")
+    book_for_myself(client, territories["sondrio"])
+    payment = left_open(client)
+    intent = gateway.payment_intent(payment.payment_intent_id)
+    assert confirm_card_payment(intent.client_secret)["status"] == "succeeded"
+
+    with django_capture_on_commit_callbacks(execute=True):
+        page = client.get("/shop/basket/").content.decode()
+
+    order = Order.objects.get(user=user)
+    assert f"l&#x27;ordine {order.number} è stato registrato" in page
+    assert "Il carrello è vuoto" in page  # the paid basket is not offered again
+    assert [m.to for m in mail.outbox if "piero@example.it" in m.to] == [["piero@example.it"]]
+    assert Order.objects.filter(user=user).count() == 1

@@ -101,3 +101,42 @@ def test_status_emails_use_the_language_the_citizen_booked_in(
         line.set_status("accepted")
     [message] = mail.outbox
     assert "Accepted" in message.subject and order.number in message.subject
+
+
+def test_the_confirmations_follow_your_order_link_opens_the_order_on_the_portals_host(
+    territories,
+):
+    """The link keeps the portal's host and its port (:8000 in development) and opens the
+    order for its owner; Oscar's ``absolute_url site.domain`` dropped the port."""
+    import re
+    from urllib.parse import urlsplit
+
+    from django.test import Client
+
+    basket = basket_with(territories["rho"], ["yoga-bambini-online"], user=citizen())
+    book(basket, territories["rho"], name="Lucia Verdi")
+    order = place(basket, user=citizen())
+    request = RequestFactory(HTTP_HOST="rho.localhost:8000").get("/")
+    request.user = citizen()
+    mail.outbox.clear()
+    with translation.override("it"):
+        OrderDispatcher().send_order_placed_email_for_user(
+            order,
+            {
+                "order": order,
+                "lines": order.lines.all(),
+                "request": request,
+                "status_path": f"/shop/accounts/orders/{order.number}/",
+            },
+        )
+    [message] = mail.outbox
+    links = re.findall(r"https?://[^\s\"<>]+", message.body + message.alternatives[0][0])
+    assert links
+    for link in links:
+        parts = urlsplit(link)
+        assert parts.netloc == territories["rho"].site.root_url.split("//")[1], link
+        client = Client(HTTP_HOST=parts.netloc)
+        client.force_login(citizen())
+        response = client.get(parts.path)
+        assert response.status_code == 200, link
+        assert order.number in response.text

@@ -353,7 +353,9 @@ def test_refunds_partial_then_full_through_stripe(territories):
     ]
 
 
-def test_the_dashboard_refund_form_refunds_through_stripe(territories, admin_client):
+def test_the_dashboard_refund_form_refunds_through_stripe(
+    territories, admin_client, django_capture_on_commit_callbacks
+):
     client, offer = checkout_client(territories, email="marta@example.it")
     pay_by_card(client, CARD_OK)
     order = Order.objects.get(guest_email="marta@example.it")
@@ -365,10 +367,24 @@ def test_the_dashboard_refund_form_refunds_through_stripe(territories, admin_cli
     )
     assert too_much.status_code == 302
     assert order.sources.get().amount_refunded == 0
-    admin_client.post(
+    asked = admin_client.post(
         f"/shop/payment/orders/{order.number}/refund/", {"amount": "2.00"}, HTTP_HOST="localhost"
     )
+    # a confirmation step first: what, to whom, and nothing refunded yet
+    assert asked.status_code == 200
+    assert "Conferma il rimborso" in asked.text and "marta@example.it" in asked.text
+    assert order.sources.get().amount_refunded == 0
+    assert stripe_refunds(order.stripe_payment.payment_intent_id) == []
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        admin_client.post(
+            f"/shop/payment/orders/{order.number}/refund/",
+            {"amount": "2.00", "confirmed": "True"},
+            HTTP_HOST="localhost",
+        )
     assert order.sources.get().amount_refunded == Decimal("2.00")
+    (told,) = [m for m in mail.outbox if m.to == ["marta@example.it"]]
+    assert order.number in told.subject and "2,00" in told.body and "rimborsato" in told.body
     page = admin_client.get(f"/shop/dashboard/orders/{order.number}/", HTTP_HOST="localhost")
     assert page.status_code == 200
     assert f'action="/shop/payment/orders/{order.number}/refund/"' in page.content.decode()
@@ -421,7 +437,7 @@ def test_the_refund_form_sent_twice_refunds_once(territories, admin_client):
     for _ in range(2):
         admin_client.post(
             f"/shop/payment/orders/{order.number}/refund/",
-            {"amount": "2.50", "request_key": key},
+            {"amount": "2.50", "request_key": key, "confirmed": "True"},
             HTTP_HOST="localhost",
         )
 

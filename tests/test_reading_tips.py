@@ -142,7 +142,7 @@ def test_reservation_reaches_the_bookshop_of_the_territory(territories):
     assert reservation.bookshop.code == "tiralistori"
     assert reservation.territory.slug == "sondrio"
     assert (reservation.status, reservation.isbn) == ("new", "9780064400558")
-    (message,) = mail.outbox
+    (message,) = [m for m in mail.outbox if "anna@example.it" not in m.to]
     assert message.to == ["libreria@tiralistori.example"]  # the bookshop, not Forme
     assert message.reply_to == ["anna@example.it"]
     assert "Charlotte's Web" in message.body and "+39 333 0000000" in message.body
@@ -155,7 +155,7 @@ def test_double_submit_makes_one_reservation(territories):
     assert reserve(client, page, key).status_code == 302
     assert reserve(client, page, key).status_code == 302
     assert Reservation.objects.count() == 1
-    assert len(mail.outbox) == 1
+    assert len(mail.outbox) == 2  # the bookshop's and the reader's, once
 
 
 def test_bad_reservation_changes_nothing(territories):
@@ -226,3 +226,29 @@ def test_spec_bookshop_key_is_checked(tmp_path, extra, message):
 def test_sondrio_spec_names_tiralistori_as_its_bookshop(territories):
     assert territories["sondrio"].bookshop.partner.code == "tiralistori"
     assert not Bookshop.objects.filter(territory=territories["rho"]).exists()
+
+
+def test_the_reader_hears_on_booking_and_when_the_book_is_ready(territories):
+    page = add_tip(territories["sondrio"])
+    reserve(portal_client("sondrio"), page)
+    (booked,) = [m for m in mail.outbox if m.to == ["anna@example.it"]]
+    assert "Charlotte's Web" in booked.subject
+    assert "Tiralistori" in booked.body and "ti scriverà quando il libro sarà pronto" in booked.body
+    assert booked.reply_to == ["libreria@tiralistori.example"]
+    assert "http://sondrio.localhost" in booked.body
+
+    reservation = Reservation.objects.get()
+    bookseller = portal_client("sondrio")
+    bookseller.force_login(
+        territories["sondrio"].editors.user_set.get(email="libreria@tiralistori.example")
+    )
+    url = f"/admin/snippets/bookshop/reservation/edit/{reservation.pk}/"
+    mail.outbox.clear()
+    assert bookseller.post(url, {"status": "confirmed", "notes": ""}).status_code == 302
+    assert mail.outbox == []  # confirmed: nothing new for the reader yet
+    assert bookseller.post(url, {"status": "ready", "notes": ""}).status_code == 302
+    (ready,) = mail.outbox
+    assert ready.to == ["anna@example.it"]
+    assert "pronto per il ritiro" in ready.subject and "Tiralistori" in ready.body
+    assert bookseller.post(url, {"status": "ready", "notes": "scaffale 3"}).status_code == 302
+    assert len(mail.outbox) == 1  # saved again while ready: not told twice

@@ -1,4 +1,5 @@
-"""Reserving a book: a row the bookshop's editors see in the admin, and an e-mail to them."""
+"""Reserving a book: a row the bookshop's editors see in the admin, an e-mail to them, and
+the reader's own e-mails: on booking (what was reserved, where) and when the book is ready."""
 
 import uuid
 
@@ -86,4 +87,50 @@ def reserve(
                 to=recipients,
                 reply_to=[reservation.email],
             ).send()
+    tell_reader(reservation, "booked", language=translation.get_language(), portal_url=portal_url)
     return reservation, True
+
+
+READER_EMAILS = {
+    # what happened → (subject, body template)
+    "booked": (
+        lambda: _("Your reservation of “%(title)s”"),
+        "bookshop/email/reader_booked.txt",
+    ),
+    "ready": (
+        lambda: _("“%(title)s” is ready to collect"),
+        "bookshop/email/reader_ready.txt",
+    ),
+}
+
+
+def tell_reader(
+    reservation: Reservation, event: str, *, language: str | None = None, portal_url: str = ""
+) -> None:
+    """E-mail the reader what became of their reservation (``event`` of READER_EMAILS)."""
+    territory = reservation.territory
+    language = language or territory.default_language
+    portal_url = portal_url or f"{territory.site.root_url}/"
+    subject, template = READER_EMAILS[event]
+    with translation.override(language):
+        EmailMessage(
+            subject=subject() % {"title": reservation.book_title},
+            body=render_to_string(
+                template,
+                {
+                    "reservation": reservation,
+                    "bookshop": reservation.bookshop,
+                    "territory": territory,
+                    "portal_url": portal_url,
+                },
+            ),
+            from_email=settings.DEFAULT_FROM_EMAIL,
+            to=[reservation.email],
+            reply_to=bookshop_emails(reservation.bookshop)[:1] or None,
+        ).send()
+
+
+def set_status(reservation: Reservation, previous: str) -> None:
+    """After the bookshop saved ``reservation``: the reader hears when it became ready."""
+    if reservation.status == Reservation.Status.READY and previous != Reservation.Status.READY:
+        tell_reader(reservation, "ready")

@@ -9,11 +9,12 @@ from wagtail.admin.panels import FieldPanel
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
-from wagtail.snippets.views.snippets import SnippetViewSet
+from wagtail.snippets.views.snippets import EditView, SnippetViewSet
 
 from portal.territories.admin_scope import territories_of
 
 from .models import Reservation
+from .reservations import set_status
 
 
 class TerritoryReservationPolicy(ModelPermissionPolicy):
@@ -57,8 +58,21 @@ def _own_reservations_only(view):
     return scoped
 
 
+class ReservationEditView(EditView):
+    """The bookshop moves a reservation on; the reader is told when the book is ready."""
+
+    def save_instance(self):
+        previous = (
+            Reservation.objects.filter(pk=self.object.pk).values_list("status", flat=True).first()
+        )
+        instance = super().save_instance()
+        set_status(instance, previous or "")
+        return instance
+
+
 class ReservationViewSet(SnippetViewSet):
     model = Reservation
+    edit_view_class = ReservationEditView
     icon = "doc-full"
     menu_label = _("Book reservations")
     menu_order = 300

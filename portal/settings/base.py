@@ -36,7 +36,7 @@ INSTALLED_APPS = [
     "shop.payment.apps.PaymentConfig",
     "oscar.apps.offer.apps.OfferConfig",
     "shop.order.apps.OrderConfig",
-    "oscar.apps.customer.apps.CustomerConfig",
+    "shop.customer.apps.CustomerConfig",
     "shop.search.apps.SearchConfig",
     "oscar.apps.voucher.apps.VoucherConfig",
     "oscar.apps.wishlists.apps.WishlistsConfig",
@@ -158,6 +158,9 @@ AUTHENTICATION_BACKENDS = [
     "oscar.apps.customer.auth_backends.EmailBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
+# Every sign-in redirect (login_required, Oscar's account and dashboard) lands on the portal's
+# own login page; a URL name, so it is reversed in the request's language (/en/shop/…).
+LOGIN_URL = "customer:login"
 LOGIN_REDIRECT_URL = "/"
 
 # Italian first: content and interface default to it; a spec picks its own languages.

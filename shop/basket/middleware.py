@@ -3,12 +3,17 @@
 Anonymous baskets already differ per portal (the cookie belongs to the host); a signed-in
 citizen's basket is looked up by owner *and* territory, so it never follows them to another
 portal.
+
+A basket frozen by a card payment the visitor walked away from (3-D Secure left open) is
+settled and given back as soon as they come back to it (``shop.checkout.abandonment``).
 """
 
 from django.conf import settings
 from django.core.signing import BadSignature, Signer
 from oscar.apps.basket.middleware import BasketMiddleware as CoreBasketMiddleware
 from oscar.core.loading import get_model
+
+from shop.checkout.abandonment import welcome_back
 
 Basket = get_model("basket", "Basket")
 
@@ -31,12 +36,16 @@ class BasketMiddleware(CoreBasketMiddleware):
             return request._basket_cache
         territory = getattr(request, "territory", None)
         cookie_key = self.get_cookie_key(request)
-        cookie_basket = self.get_cookie_basket(cookie_key, request, Basket.open)
+        cookie_basket = self.get_cookie_basket(cookie_key, request, Basket.objects)
 
         if request.user.is_authenticated:
-            basket = Basket.open.filter(owner=request.user, territory=territory).order_by(
-                "pk"
-            ).first() or Basket(owner=request.user, territory=territory)
+            baskets = Basket.objects.filter(
+                owner=request.user, territory=territory, status__in=(Basket.OPEN, Basket.FROZEN)
+            ).order_by("pk")
+            usable = [b for b in baskets if b.status == Basket.OPEN or welcome_back(request, b)]
+            basket = usable[0] if usable else Basket(owner=request.user, territory=territory)
+            for other in usable[1:]:  # e.g. a basket given back beside a newer one
+                self.merge_baskets(basket, other)
             if cookie_basket is not None:
                 if basket.pk is None:
                     basket.save()
@@ -59,6 +68,9 @@ class BasketMiddleware(CoreBasketMiddleware):
             return None
         territory = getattr(request, "territory", None)
         basket = manager.filter(pk=basket_id, owner=None, territory=territory).first()
-        if basket is None:
+        if basket is not None and basket.status == Basket.FROZEN and welcome_back(request, basket):
+            return basket  # open again
+        if basket is None or basket.status != Basket.OPEN:
             request.cookies_to_delete.append(cookie_key)
+            return None
         return basket

@@ -2,7 +2,9 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from oscar.apps.basket.abstract_models import AbstractBasket
+from oscar.apps.basket.abstract_models import AbstractBasket, AbstractLine
+
+from .descriptions import line_description
 
 
 class Basket(AbstractBasket):
@@ -18,6 +20,13 @@ class Basket(AbstractBasket):
     def get_stock_info(self, product, options):
         """Price a new line with its options too (a gift voucher costs the amount chosen)."""
         return self.strategy.fetch_for_product_with_options(product, options or [])
+
+
+class Line(AbstractLine):
+    @property
+    def description(self):
+        """The service or voucher, and its options as a person reads them."""
+        return line_description(str(self.product), self.attributes.all())
 
 
 from oscar.apps.basket.models import *  # noqa: E402,F403

@@ -74,7 +74,10 @@ class GiftVoucherOptionsMixin:
                 label=_("Send on"),
                 initial=today,
                 help_text=_("The e-mail with the code reaches the recipient on this day."),
-                widget=forms.DateInput(attrs={"type": "date", "min": today.isoformat()}),
+                # a date input takes ISO dates whatever the language (01/12/2026 is dropped)
+                widget=forms.DateInput(
+                    format="%Y-%m-%d", attrs={"type": "date", "min": today.isoformat()}
+                ),
             )
         return None
 

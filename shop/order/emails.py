@@ -35,6 +35,14 @@ def _booking(line):
         return None
 
 
+def is_voucher(line) -> bool:
+    """A gift voucher line: issued and e-mailed by the portal, nothing to schedule."""
+    from shop.giftcards.products import VOUCHER_CLASS
+
+    product = line.product
+    return product is not None and product.get_product_class().slug == VOUCHER_CLASS
+
+
 def _render(code: str, language: str, context: dict) -> dict:
     with translation.override(language):
         return CommunicationEventType.objects.get_and_render(code, context)
@@ -52,7 +60,13 @@ def _send(recipients: list[str], messages: dict) -> None:
 def send_cooperative_emails(order) -> int:
     """One e-mail to each cooperative of ``order``, listing only its lines; how many sent."""
     by_partner = defaultdict(list)
-    for line in order.lines.select_related("partner", "booking", "booking__territory"):
+    for line in order.lines.select_related(
+        "partner",
+        "booking",
+        "booking__territory",
+        "product__product_class",
+        "product__parent__product_class",
+    ):
         if line.partner_id:
             by_partner[line.partner].append(line)
     language = order.territory.default_language if order.territory_id else settings.LANGUAGE_CODE
@@ -64,7 +78,14 @@ def send_cooperative_emails(order) -> int:
         if not recipients:
             logger.warning("cooperative %s has no staff to tell about %s", partner, order)
             continue
-        context = {"order": order, "partner": partner, "lines": lines, "site": order.site}
+        services = [line for line in lines if not is_voucher(line)]
+        context = {
+            "order": order,
+            "partner": partner,
+            "lines": services,
+            "vouchers": [line for line in lines if is_voucher(line)],
+            "site": order.site,
+        }
         _send(recipients, _render(COOPERATIVE_NEW_ORDER, language, context))
         sent += 1
     return sent
@@ -92,4 +113,17 @@ def send_line_status_email(line, old_status: str, new_status: str) -> bool:
         }
         messages = _render(LINE_STATUS_CHANGED, language, context)
     _send([order.email], messages)
+    return True
+
+
+ORDER_REFUNDED = "ORDER_REFUNDED"
+
+
+def send_refund_email(order, amount) -> bool:
+    """Tell the citizen that ``amount`` of ``order`` went back to their card."""
+    if not order.email:
+        return False
+    language = order.territory.default_language if order.territory_id else settings.LANGUAGE_CODE
+    context = {"order": order, "amount": amount, "site": order.site}
+    _send([order.email], _render(ORDER_REFUNDED, language, context))
     return True

@@ -15,3 +15,5 @@ class RefundForm(forms.Form):
     )
     # made when the form is shown: the same form sent twice refunds once
     request_key = forms.CharField(required=False, max_length=64, widget=forms.HiddenInput)
+    # the first submit shows what will happen; only the confirmed one refunds
+    confirmed = forms.BooleanField(required=False, widget=forms.HiddenInput)

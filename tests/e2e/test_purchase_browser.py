@@ -85,7 +85,9 @@ def browser():
         browser.close()
 
 
-def buy(browser, portal_server, email: str, card: str, answer_3ds: bool = False):
+def buy(browser, portal_server, email: str, card: str, answer_3ds: int = 0):
+    """Up to the card form's submit; ``answer_3ds`` of the bank's modals are then answered
+    (the card's setup, then the payment)."""
     offer = StockRecord.objects.filter(territory__slug="sondrio").order_by("pk").first()
     base = f"http://sondrio.localhost:{portal_server.port}"
     page = browser.new_page()
@@ -120,9 +122,8 @@ def buy(browser, portal_server, email: str, card: str, answer_3ds: bool = False)
     element.locator("input[placeholder=cvc]").fill("123")
     element.locator("input[placeholder=postal_code]").fill("23100")
     page.click("#card-submit")
-    if answer_3ds:
-        for _ in range(2):  # the card's setup, then the payment
-            page.get_by_role("button", name="Complete authentication").click()
+    for _ in range(answer_3ds):
+        page.get_by_role("button", name="Complete authentication").click()
     return page, base, offer
 
 
@@ -136,7 +137,7 @@ def test_a_guest_pays_with_4242_in_chromium(browser, portal_server, committed):
 
 
 def test_3d_secure_through_the_modal_in_chromium(browser, portal_server, committed):
-    page, base, offer = buy(browser, portal_server, "alba@example.it", CARD_3DS, answer_3ds=True)
+    page, base, offer = buy(browser, portal_server, "alba@example.it", CARD_3DS, answer_3ds=2)
     page.wait_for_url(base + "/shop/checkout/thank-you/")
     order = Order.objects.get(guest_email="alba@example.it")
     assert order.number in page.content()
@@ -152,4 +153,42 @@ def test_a_declined_card_is_announced_and_leaves_no_order(browser, portal_server
     assert declined_message() in alert.inner_text()
     assert page.url == base + "/shop/checkout/payment-details/"
     assert not Order.objects.filter(guest_email="ciro@example.it").exists()
+    page.close()
+
+
+def test_leaving_at_the_second_3d_secure_modal_gives_the_basket_back(
+    browser, portal_server, committed
+):
+    """The card is set up (first modal answered), the payment asks again and the citizen
+    goes to the basket instead: the basket is there, the attempt is ended at Stripe (no
+    charge can follow), and paying again from the same basket places one order."""
+    from shop.payment import gateway
+
+    page, base, offer = buy(browser, portal_server, "elio@example.it", CARD_3DS, answer_3ds=1)
+    page.get_by_role("button", name="Complete authentication").wait_for()  # the second modal
+    payment = StripePayment.objects.get(guest_email="elio@example.it")
+    assert payment.basket.status == "Frozen"
+
+    page.goto(base + "/shop/basket/")
+    assert "Il carrello è vuoto" not in page.content()
+    assert offer.product.get_title() in page.locator("main").inner_text()
+    assert "Nessun pagamento è stato addebitato" in page.locator("#messages").inner_text()
+    payment.refresh_from_db()
+    assert (payment.status, payment.failure_code) == ("failed", "abandoned")
+    assert gateway.payment_intent(payment.payment_intent_id).status == "canceled"
+    assert Basket.objects.get(pk=payment.basket_id).status == "Open"
+
+    response = page.goto(base + "/shop/checkout/payment-details/")
+    assert page.url == base + "/shop/checkout/payment-details/", response.status
+    element = page.locator("#card-element")
+    element.locator("input[placeholder=number]").fill(CARD_OK)
+    element.locator("input[placeholder=exp_month]").fill("12")
+    element.locator("input[placeholder=exp_year]").fill("34")
+    element.locator("input[placeholder=cvc]").fill("123")
+    element.locator("input[placeholder=postal_code]").fill("23100")
+    page.click("#card-submit")
+    page.wait_for_url(base + "/shop/checkout/thank-you/")
+    order = Order.objects.get(guest_email="elio@example.it")
+    assert order.total_incl_tax == offer.price
+    assert order.basket_id == payment.basket_id
     page.close()
