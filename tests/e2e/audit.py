@@ -120,6 +120,7 @@ def portal_paths(slug: str) -> list[str]:
     voucher, a category, and the shop's pages that need no basket.
     """
     from oscar.core.loading import get_model
+
     from portal.territories.models import Territory
 
     Product = get_model("catalogue", "Product")
@@ -130,9 +131,11 @@ def portal_paths(slug: str) -> list[str]:
     offered = Product.objects.filter(stockrecords__territory=territory).distinct()
     service = offered.filter(product_class__slug="servizio").first() or offered.first()
     service = service.parent or service if service else None
-    voucher = offered.exclude(pk=getattr(service, "pk", None)).filter(
-        product_class__slug="buono-regalo"
-    ).first()
+    voucher = (
+        offered.exclude(pk=getattr(service, "pk", None))
+        .filter(product_class__slug="buono-regalo")
+        .first()
+    )
     category = Category.objects.filter(product__in=offered).first()
     for home_page in [home, *home.get_translations()]:
         code = home_page.locale.language_code
@@ -144,9 +147,14 @@ def portal_paths(slug: str) -> list[str]:
                 continue
             seen.add(kind)
             paths.append(page.relative_url(territory.site))
-        paths += [f"{prefix}/search/?q=assistenza", f"{prefix}/shop/catalogue/",
-                  f"{prefix}/shop/basket/", f"{prefix}/shop/accounts/login/",
-                  f"{prefix}/shop/giftcards/balance/", f"{prefix}/pagina-che-non-esiste/"]
+        paths += [
+            f"{prefix}/search/?q=assistenza",
+            f"{prefix}/shop/catalogue/",
+            f"{prefix}/shop/basket/",
+            f"{prefix}/shop/accounts/login/",
+            f"{prefix}/shop/giftcards/balance/",
+            f"{prefix}/pagina-che-non-esiste/",
+        ]
         for product in (service, voucher):
             if product is not None:
                 with translation_override(code):
