@@ -35,3 +35,10 @@ def test_the_checkout_e_mail_step_is_headed_and_titled_in_plain_italian(territor
     assert "<h1>Il tuo indirizzo e-mail</h1>" in html
     assert "Dove sei?" not in html and "Gateway di cassa" not in html
     assert "<h1>Ihre E-Mail-Adresse</h1>" in checkout_gateway("sondrio", "/de")
+
+
+def test_the_booking_address_is_one_line_with_a_valid_autocomplete_token():
+    from shop.booking.forms import BookingForm
+
+    html = str(BookingForm()["address"])
+    assert 'autocomplete="address-line1"' in html  # street-address is for a textarea only
