@@ -15,6 +15,9 @@ PORTAL_DEV_PORT = 8000  # printed in the URLs of the build summary
 # Which host name a portal's Wagtail Site (absolute URLs, e-mails, sitemaps) carries:
 # "dev" = <slug>.localhost, "spec" = the first of the spec's hosts (production).
 PORTAL_PRIMARY_HOST = "dev"
+# Serve the uploads (MEDIA_ROOT) from Django itself: the demo and development only
+# (portal/settings/dev.py); production serves them from its storage.
+PORTAL_SERVE_MEDIA = False
 PORTAL_HUB_HOSTS = ("localhost", "127.0.0.1")  # hosts that list the portals and serve the admin
 PORTAL_DEFAULT_THEME = "italia"
 PORTAL_LANGUAGES = ("it", "en", "de", "fr", "sl")  # languages a spec may ask for

@@ -1,12 +1,13 @@
 from django.apps import apps
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
-from django.urls import include, path
+from django.urls import include, path, re_path
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from portal.content import views as content_views
+from portal.defaults import setting
 from portal.territories import views as territory_views
 
 urlpatterns = [
@@ -20,10 +21,17 @@ urlpatterns = [
     path("robots.txt", content_views.robots_txt, name="portal-robots"),
 ]
 
-if settings.DEBUG:
-    from django.conf.urls.static import static
+if setting("PORTAL_SERVE_MEDIA"):
+    # not django.conf.urls.static.static(): it serves nothing unless DEBUG is on
+    from django.views.static import serve
 
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+    urlpatterns.append(
+        re_path(
+            rf"^{settings.MEDIA_URL.strip('/')}/(?P<path>.*)$",
+            serve,
+            {"document_root": settings.MEDIA_ROOT},
+        )
+    )
 
 urlpatterns += i18n_patterns(
     path("shop/giftcards/", include("shop.giftcards.urls")),

@@ -30,7 +30,7 @@ class BookingForm(forms.ModelForm):
             "notes": forms.Textarea(attrs={"rows": 3}),
             "phone": forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
             "name": forms.TextInput(attrs={"autocomplete": "name"}),
-            "address": forms.TextInput(attrs={"autocomplete": "street-address"}),
+            "address": forms.TextInput(attrs={"autocomplete": "address-line1"}),
         }
         help_texts = {
             "relationship": _("Only for a relative: e.g. mother, son, grandfather."),

@@ -1,0 +1,44 @@
+"""WCAG 2.1 AA in the served HTML: labels, keyboard reach, autocomplete, Italian headings."""
+
+import re
+
+import pytest
+from oscar.core.loading import get_model
+
+from tests.conftest import portal_client
+
+pytestmark = pytest.mark.django_db
+StockRecord = get_model("partner", "StockRecord")
+
+
+def checkout_gateway(slug: str, prefix: str = "") -> str:
+    client = portal_client(slug)
+    offer = StockRecord.objects.filter(territory__slug=slug, product__parent=None).first()
+    client.post(f"/shop/basket/add/{offer.product_id}/", {"quantity": 1})
+    response = client.get(f"{prefix}/shop/checkout/")
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def test_the_checkout_e_mail_step_labels_its_password_and_keeps_every_link_in_tab_order(
+    territories,
+):
+    html = checkout_gateway("sondrio")
+    password_id = re.search(r'<input[^>]*type="password"[^>]*id="([^"]+)"', html).group(1)
+    assert f'<label for="{password_id}">Password</label>' in html
+    assert not re.search(r'<a [^>]*tabindex="-1"', html)
+    assert 'autocomplete="email"' in html and 'autocomplete="current-password"' in html
+
+
+def test_the_checkout_e_mail_step_is_headed_and_titled_in_plain_italian(territories):
+    html = checkout_gateway("sondrio")
+    assert "<h1>Il tuo indirizzo e-mail</h1>" in html
+    assert "Dove sei?" not in html and "Gateway di cassa" not in html
+    assert "<h1>Ihre E-Mail-Adresse</h1>" in checkout_gateway("sondrio", "/de")
+
+
+def test_the_booking_address_is_one_line_with_a_valid_autocomplete_token():
+    from shop.booking.forms import BookingForm
+
+    html = BookingForm.base_fields["address"].widget.render("address", "")
+    assert 'autocomplete="address-line1"' in html  # street-address is for a textarea only
