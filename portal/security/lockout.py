@@ -8,18 +8,24 @@ e-mail's link unlocks the account, receivers.py) or the platform's staff
 """
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from oscar.apps.customer.utils import normalise_email
 
 
 def username_of(request: HttpRequest, credentials: dict | None) -> str:
-    """The account a sign-in is for, the same however its e-mail is capitalised."""
+    """The account a sign-in is for, the same whether it is typed as a user name or as an
+    e-mail (in any case): failures at the admin and at the shop add up."""
     credentials = credentials or {}
     name = credentials.get("username") or credentials.get("email") or ""
     if not name and request is not None and request.method == "POST":
         name = request.POST.get("username") or request.POST.get("login-username") or ""
-    return normalise_email(name).lower() if "@" in name else name
+    if "@" not in name:
+        return name
+    email = normalise_email(name).lower()
+    user = get_user_model()._default_manager.filter(email__iexact=email).order_by("pk").first()
+    return user.get_username() if user is not None else email
 
 
 def lockout_response(
