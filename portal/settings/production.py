@@ -98,7 +98,9 @@ PORTAL_TWO_FACTOR_REQUIRED = True
 OTP_TOTP_ISSUER = os.environ.get("OTP_TOTP_ISSUER", "Welfare portals")
 SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", str(365 * 24 * 3600)))
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
-SECURE_HSTS_PRELOAD = False  # preloading is a decision per domain, not the software's
+# "preload" only allows submitting the domain to the browsers' list, which stays a decision
+# per domain; SECURE_HSTS_PRELOAD=0 leaves it out of the header.
+SECURE_HSTS_PRELOAD = os.environ.get("SECURE_HSTS_PRELOAD", "1") == "1"
 # Oscar's basket cookie (oscar_open_basket) follows the session's: HTTPS only (and SameSite,
 # PORTAL_BASKET_COOKIE_SAMESITE, everywhere).
 OSCAR_BASKET_COOKIE_SECURE = True
