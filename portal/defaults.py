@@ -40,8 +40,21 @@ PORTAL_GIFTCARD_AMOUNTS = ("25.00", "50.00", "100.00")
 PORTAL_GIFTCARD_MIN = "10.00"
 PORTAL_GIFTCARD_MAX = "500.00"
 PORTAL_GIFTCARD_VALIDITY_DAYS = 365
-PORTAL_GIFTCARD_TRIES = 10  # code look-ups per client IP…
+PORTAL_GIFTCARD_TRIES = 10  # failed code look-ups per client address…
 PORTAL_GIFTCARD_TRIES_WINDOW = 600  # …per this many seconds
+
+# The SameSite of Oscar's basket cookie (oscar_open_basket): not sent with other sites'
+# requests; production.py also makes it Secure (OSCAR_BASKET_COOKIE_SECURE).
+PORTAL_BASKET_COOKIE_SAMESITE = "Lax"
+
+# Security (portal/security): how many reverse proxies of ours stand in front of the portal
+# (each appends to X-Forwarded-For; 0: the client is REMOTE_ADDR), the paths of the staff
+# pages (their own CSP; two-factor codes asked there), and two-factor sign-in: required of
+# superusers and of the platform's catalogue managers (the group of this name) when on.
+PORTAL_TRUSTED_PROXIES = 0
+PORTAL_STAFF_PATHS = ("/admin/", "/shop/dashboard/")
+PORTAL_TWO_FACTOR_REQUIRED = False
+PORTAL_CATALOGUE_MANAGERS_GROUP = "Catalogue managers"
 
 # The checkout's steps after the index (sign in or guest e-mail), as URL names, in order.
 # Services are not shipped: Oscar's shipping steps are skipped. A step is added in front of

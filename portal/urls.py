@@ -8,6 +8,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from portal.content import views as content_views
 from portal.defaults import setting
+from portal.security import views as security_views
 from portal.territories import views as territory_views
 
 urlpatterns = [
@@ -15,6 +16,7 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("i18n/", include("django.conf.urls.i18n")),
     path("portals/", territory_views.portal_list, name="portal-list"),
+    path("security/", include("portal.security.urls")),
     # Stripe calls the webhook on any portal host, never with a language prefix
     path("shop/payment/", include("shop.payment.urls")),
     path("sitemap.xml", content_views.sitemap, name="portal-sitemap"),
@@ -35,6 +37,8 @@ if setting("PORTAL_SERVE_MEDIA"):
 
 urlpatterns += i18n_patterns(
     path("shop/giftcards/", include("shop.giftcards.urls")),
+    # before Oscar's: its customer logout also answers GET (portal/security/views.py)
+    path("shop/accounts/logout/", security_views.logout),
     path("shop/", include(apps.get_app_config("oscar").urls[0])),
     path("eventi/", include("portal.events.urls")),
     path("search/", content_views.search, name="portal-search"),

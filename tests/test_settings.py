@@ -5,12 +5,14 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from django.core.checks import run_checks
 from django.test import override_settings
 
 from tests.test_spec_check import VALID
 
 ROOT = Path(__file__).resolve().parent.parent
+STRONG_KEY = "k7#Qv9!mZp2$Lx8&Wr4^Tn6*Yb1(Hc3)Jd5_Fg0+Se-Ua~Oi=Pl]Ek[Rm"
 
 
 def start_production(env: dict[str, str]) -> subprocess.CompletedProcess:
@@ -40,13 +42,13 @@ def start_production(env: dict[str, str]) -> subprocess.CompletedProcess:
 
 
 def test_production_names_every_missing_variable():
-    result = start_production({"SECRET_KEY": "s3cret"})
+    result = start_production({"SECRET_KEY": STRONG_KEY})
     assert result.returncode != 0
     assert "DATABASE_URL, REDIS_URL, ALLOWED_HOSTS, DEFAULT_FROM_EMAIL" in result.stderr
 
 
 PRODUCTION = {
-    "SECRET_KEY": "s3cret",
+    "SECRET_KEY": STRONG_KEY,
     "DATABASE_URL": "postgres://u@127.0.0.1/x",
     "REDIS_URL": "redis://127.0.0.1:6379/0",
     "ALLOWED_HOSTS": "www.sondriowelfare.it",
@@ -75,8 +77,58 @@ def test_production_refuses_to_send_card_payments_to_a_local_stand_in_by_default
     only_secret = start_production({**PRODUCTION, "STRIPE_SECRET_KEY": "sk_live_x"})
     assert "STRIPE_PUBLISHABLE_KEY, STRIPE_WEBHOOK_SECRET" in only_secret.stderr
     # a staging stand-in, named on purpose
+    # a staging stand-in, named on purpose, with its own webhook secret
     staging = start_production({**PRODUCTION, "STRIPE_API_BASE": "http://stripe-mock:8420"})
+    assert staging.returncode != 0
+    assert "STRIPE_WEBHOOK_SECRET must be set" in staging.stderr
+    staging = start_production(
+        {
+            **PRODUCTION,
+            "STRIPE_API_BASE": "http://stripe-mock:8420",
+            "STRIPE_WEBHOOK_SECRET": "whsec_staging_own",
+        }
+    )
     assert staging.returncode == 0, staging.stderr
+    public = start_production(
+        {**PRODUCTION, **STRIPE, "STRIPE_WEBHOOK_SECRET": "whsec_localstripe"}
+    )
+    assert "STRIPE_WEBHOOK_SECRET must be set" in public.stderr
+
+
+@pytest.mark.parametrize(
+    "variable, value, message",
+    [
+        ("SECRET_KEY", "s3cret", "SECRET_KEY is weak"),
+        ("SECRET_KEY", "a" * 60, "SECRET_KEY is weak"),
+        ("SECRET_KEY", "django-insecure-" + STRONG_KEY, "SECRET_KEY is weak"),
+        ("ALLOWED_HOSTS", "*", "ALLOWED_HOSTS must name"),
+        ("ALLOWED_HOSTS", "www.sondriowelfare.it,*", "ALLOWED_HOSTS must name"),
+        ("DATABASE_URL", "sqlite:///db.sqlite3", "must point to PostgreSQL"),
+    ],
+)
+def test_production_refuses_weak_settings(variable, value, message):
+    result = start_production({**PRODUCTION, **STRIPE, variable: value})
+    assert result.returncode != 0
+    assert message in result.stderr
+
+
+def test_production_passes_the_deploy_checks():
+    """`manage.py check --deploy`: HSTS, the HTTPS redirect, secure cookies, the key."""
+    clean = {k: v for k, v in os.environ.items() if k not in PRODUCTION and k not in STRIPE}
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env={
+            **clean,
+            "DJANGO_SETTINGS_MODULE": "portal.settings.production",
+            **PRODUCTION,
+            **STRIPE,
+        },
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
 
 
 def test_a_broken_spec_in_sites_is_system_check_portal_e001(tmp_path):

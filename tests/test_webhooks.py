@@ -119,7 +119,14 @@ def test_payment_failed_event_leaves_no_order(territories):
 @pytest.mark.django_db
 @pytest.mark.parametrize(
     "case",
-    ["tampered body", "wrong secret", "stale timestamp", "no signature", "not json"],
+    [
+        "tampered body",
+        "wrong secret",
+        "stale timestamp",
+        "future timestamp",
+        "no signature",
+        "not json",
+    ],
 )
 def test_forged_events_are_refused_and_write_nothing(territories, case):
     client, _offer = checkout_client(territories, email="sara@example.it")
@@ -134,6 +141,8 @@ def test_forged_events_are_refused_and_write_nothing(territories, case):
         signature = signed(payload, secret="whsec_someone_else")
     elif case == "stale timestamp":
         signature = signed(payload, timestamp=int(time.time()) - 3600)
+    elif case == "future timestamp":  # signed in advance: replayable for an hour otherwise
+        signature = signed(payload, timestamp=int(time.time()) + 3600)
     elif case == "no signature":
         signature = ""
     elif case == "not json":

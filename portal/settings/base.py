@@ -2,8 +2,10 @@
 
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
+from csp.constants import NONCE, NONE, SELF
 from django.utils.translation import gettext_lazy as _
 from oscar.defaults import *  # noqa: F403  (Oscar's OSCAR_* defaults, overridden below)
 
@@ -86,10 +88,19 @@ INSTALLED_APPS = [
     "django.contrib.sites",
     "django.contrib.flatpages",
     "django.contrib.sitemaps",
+    # sign-in hardening: throttling (axes), two-factor codes for staff (django-otp, TOTP),
+    # the CSP and Permissions-Policy headers
+    "portal.security",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "csp",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
+    "portal.security.csp.PortalCSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "portal.territories.middleware.TerritoryMiddleware",
@@ -97,12 +108,16 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "portal.security.two_factor.TwoFactorMiddleware",
     "portal.territories.admin_scope.AdminScopeMiddleware",
     "portal.territories.page_cache.PageCacheMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "shop.basket.middleware.BasketMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # last: turns a login refused for too many failures into the lockout page
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "portal.urls"
@@ -155,13 +170,31 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
 AUTHENTICATION_BACKENDS = [
-    "oscar.apps.customer.auth_backends.EmailBackend",
+    # first: refuses every sign-in of a locked-out account or address (AXES_* below)
+    "axes.backends.AxesStandaloneBackend",
+    # Oscar's e-mail sign-in, hashing on a miss too (no timing difference for unknown e-mails)
+    "portal.security.backends.EmailBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 # Every sign-in redirect (login_required, Oscar's account and dashboard) lands on the portal's
 # own login page; a URL name, so it is reversed in the request's language (/en/shop/…).
 LOGIN_URL = "customer:login"
 LOGIN_REDIRECT_URL = "/"
+
+# Login throttling (django-axes), on every sign-in form (admin, shop, checkout, dashboard):
+# after AXES_FAILURE_LIMIT wrong passwords for one account, or from one address, that account
+# or address is refused for AXES_COOLOFF_TIME hours, on the translated page of
+# portal/security/lockout.py. Unlock sooner: `manage.py axes_reset_username <e-mail>` or
+# `manage.py axes_reset_ip <address>`; a password reset also unlocks the account.
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = 1  # hours
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # each on its own
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "portal.security.lockout.lockout_response"
+AXES_USERNAME_CALLABLE = "portal.security.lockout.username_of"
+AXES_CLIENT_IP_CALLABLE = "portal.security.addresses.client_ip"
+AXES_HTTP_RESPONSE_CODE = 429
+AXES_VERBOSE = False
 
 # Italian first: content and interface default to it; a spec picks its own languages.
 LANGUAGE_CODE = "it"
@@ -268,6 +301,52 @@ STRIPE_API_BASE = os.environ.get(
     "STRIPE_API_BASE", "https://api.stripe.com" if _REAL_STRIPE else "http://127.0.0.1:8420"
 )
 STRIPE_JS_URL = os.environ.get("STRIPE_JS_URL", "")  # empty: derived from STRIPE_API_BASE
+
+
+def _origin(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+# Content-Security-Policy (django-csp) of the public pages: our own files, scripts and
+# styles inline only with the request's nonce ({{ request.csp_nonce }}), and Stripe (or
+# localstripe, in development and tests) for Stripe.js, its card frame and 3-D Secure. The
+# Wagtail admin and the Oscar dashboard get a policy of their own (portal/security/csp.py),
+# which allows the inline code those two ship.
+_STRIPE_ORIGINS = sorted(
+    {_origin(STRIPE_API_BASE), _origin(STRIPE_JS_URL or STRIPE_API_BASE)}
+    | (
+        {"https://js.stripe.com", "https://hooks.stripe.com", "https://api.stripe.com"}
+        if STRIPE_API_BASE.rstrip("/") == "https://api.stripe.com"
+        else set()
+    )
+)
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE, *_STRIPE_ORIGINS],
+        "style-src": [SELF, NONCE],
+        "img-src": [SELF, "data:", *_STRIPE_ORIGINS],
+        "font-src": [SELF, "data:"],
+        "connect-src": [SELF, *_STRIPE_ORIGINS],
+        "frame-src": [SELF, *_STRIPE_ORIGINS],
+        "form-action": [SELF, *_STRIPE_ORIGINS],
+        "frame-ancestors": [SELF],
+        "base-uri": [SELF],
+        "object-src": [NONE],
+    }
+}
+# Browser features no page of ours uses (payment stays allowed for Stripe's frame).
+PERMISSIONS_POLICY = {
+    "accelerometer": [],
+    "camera": [],
+    "geolocation": [],
+    "gyroscope": [],
+    "magnetometer": [],
+    "microphone": [],
+    "usb": [],
+    "payment": ["self", *_STRIPE_ORIGINS],
+}
 
 LOGGING = {
     "version": 1,

@@ -16,7 +16,7 @@ if _missing:
 
 # Card payments (base.py reads the keys). Without them base.py would send payments to a
 # localstripe on 127.0.0.1: in production that takes an explicit STRIPE_API_BASE (a staging
-# stand-in), never a missing key.
+# stand-in) with its own webhook secret, never a missing key nor the public localstripe secret.
 STRIPE_VARIABLES = ("STRIPE_SECRET_KEY", "STRIPE_PUBLISHABLE_KEY", "STRIPE_WEBHOOK_SECRET")
 if os.environ.get("STRIPE_SECRET_KEY") or not os.environ.get("STRIPE_API_BASE"):
     _missing_stripe = [name for name in STRIPE_VARIABLES if not os.environ.get(name)]
@@ -24,8 +24,40 @@ if os.environ.get("STRIPE_SECRET_KEY") or not os.environ.get("STRIPE_API_BASE"):
         raise ImproperlyConfigured(
             "Card payments need these environment variables: "
             + ", ".join(_missing_stripe)
-            + " (or STRIPE_API_BASE, the address of a Stripe stand-in for staging)."
+            + " (or STRIPE_API_BASE, the address of a Stripe stand-in for staging, with its own"
+            " STRIPE_WEBHOOK_SECRET)."
         )
+if os.environ.get("STRIPE_WEBHOOK_SECRET", "") in ("", "whsec_localstripe"):
+    raise ImproperlyConfigured(
+        "STRIPE_WEBHOOK_SECRET must be set to the webhook's own secret: anyone can sign "
+        "events with the public localstripe one."
+    )
+
+# What a production start refuses outright: a guessable key, any host, a file database.
+MIN_SECRET_KEY_LENGTH = 50
+MIN_SECRET_KEY_CHARACTERS = 5  # distinct characters, as Django's security.W009 counts them
+_secret = os.environ["SECRET_KEY"]
+if (
+    len(_secret) < MIN_SECRET_KEY_LENGTH
+    or len(set(_secret)) < MIN_SECRET_KEY_CHARACTERS
+    or _secret.startswith("django-insecure-")
+    or _secret == "dev-only-not-secret"
+):
+    raise ImproperlyConfigured(
+        f"SECRET_KEY is weak: it needs at least {MIN_SECRET_KEY_LENGTH} random characters "
+        "(python -c 'from django.core.management.utils import get_random_secret_key as k; "
+        "print(k())')."
+    )
+if any(h.strip() in ("*", ".") for h in os.environ["ALLOWED_HOSTS"].split(",")):
+    raise ImproperlyConfigured(
+        "ALLOWED_HOSTS must name the portals' host names, not '*': every host name is a "
+        "portal, and a forged Host header would pick one."
+    )
+if os.environ["DATABASE_URL"].startswith("sqlite"):
+    raise ImproperlyConfigured(
+        "DATABASE_URL must point to PostgreSQL in production, not SQLite (one writer at a "
+        "time, no row locks for payments)."
+    )
 
 DEBUG = False
 PORTAL_PRIMARY_HOST = "spec"
@@ -57,4 +89,19 @@ if os.environ.get("AWS_STORAGE_BUCKET_NAME"):
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
+# HTTPS only: every plain-HTTP request is redirected, and browsers remember it for a year.
+# The proxy in front must pass X-Forwarded-Proto (above); the health check of a load
+# balancer on plain HTTP can be exempted with SECURE_REDIRECT_EXEMPT.
+SECURE_SSL_REDIRECT = True
+PORTAL_TRUSTED_PROXIES = int(os.environ.get("PORTAL_TRUSTED_PROXIES", "1"))
+PORTAL_TWO_FACTOR_REQUIRED = True
+OTP_TOTP_ISSUER = os.environ.get("OTP_TOTP_ISSUER", "Welfare portals")
+SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", str(365 * 24 * 3600)))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+# "preload" only allows submitting the domain to the browsers' list, which stays a decision
+# per domain; SECURE_HSTS_PRELOAD=0 leaves it out of the header.
+SECURE_HSTS_PRELOAD = os.environ.get("SECURE_HSTS_PRELOAD", "1") == "1"
+# Oscar's basket cookie (oscar_open_basket) follows the session's: HTTPS only (and SameSite,
+# PORTAL_BASKET_COOKIE_SAMESITE, everywhere).
+OSCAR_BASKET_COOKIE_SECURE = True
 WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", "https://" + ALLOWED_HOSTS[0])

@@ -25,3 +25,7 @@ WHITENOISE_USE_FINDERS = True
 # Whole-page caching is tested on its own (tests/test_page_cache.py): elsewhere every request
 # renders, so that query counts and page contents are those of the page itself.
 PORTAL_PAGE_CACHE_SECONDS = 0
+
+# Login throttling (django-axes) counts every failed sign-in in the database and needs the
+# request in authenticate(): off here, on in tests/test_hardening.py, which tests it.
+AXES_ENABLED = False

@@ -13,6 +13,7 @@ from django.core.signing import BadSignature, Signer
 from oscar.apps.basket.middleware import BasketMiddleware as CoreBasketMiddleware
 from oscar.core.loading import get_model
 
+from portal.defaults import setting
 from shop.checkout.abandonment import welcome_back
 
 Basket = get_model("basket", "Basket")
@@ -31,6 +32,15 @@ def basket_to_show(request) -> "Basket | None":
 
 
 class BasketMiddleware(CoreBasketMiddleware):
+    def process_response(self, request, response):
+        """Oscar's, with the basket cookie not sent along by other sites' requests (SameSite);
+        ``OSCAR_BASKET_COOKIE_SECURE`` keeps it to HTTPS in production."""
+        response = super().process_response(request, response)
+        cookie = response.cookies.get(settings.OSCAR_BASKET_COOKIE_OPEN)
+        if cookie is not None and cookie.value:
+            cookie["samesite"] = setting("PORTAL_BASKET_COOKIE_SAMESITE")
+        return response
+
     def get_basket(self, request):
         if request._basket_cache is not None:
             return request._basket_cache

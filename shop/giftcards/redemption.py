@@ -45,6 +45,15 @@ class GiftCardNotFound(Exception):
         super().__init__(str(self.message))
 
 
+class GiftCardSpent(Exception):
+    """The voucher exists here but has nothing left to spend (its owner knows the code)."""
+
+    message = _("This gift voucher has already been spent: nothing is left on it.")
+
+    def __init__(self):
+        super().__init__(str(self.message))
+
+
 def find_card(territory: Territory, code: str) -> GiftCard:
     """The unexpired voucher of ``territory`` with ``code`` (typed in any case, with or
     without spaces and dashes), or :class:`GiftCardNotFound`."""
@@ -72,17 +81,30 @@ class TenderLine:
 
     partner_id: int | None
     amount: Decimal
+    is_voucher: bool = False  # a gift voucher bought: never paid by another voucher
+
+
+def is_voucher_line(line) -> bool:
+    """Whether a basket or order line buys a gift voucher."""
+    return line.product_id is not None and hasattr(line.product, "voucher")
 
 
 def tender_lines_for_basket(basket) -> list[TenderLine]:
     return [
-        TenderLine(line.stockrecord.partner_id, line.line_price_incl_tax_incl_discounts)
+        TenderLine(
+            line.stockrecord.partner_id,
+            line.line_price_incl_tax_incl_discounts,
+            is_voucher_line(line),
+        )
         for line in basket.all_lines()
     ]
 
 
 def tender_lines_for_order(order) -> list[TenderLine]:
-    return [TenderLine(line.partner_id, line.line_price_incl_tax) for line in order.lines.all()]
+    return [
+        TenderLine(line.partner_id, line.line_price_incl_tax, is_voucher_line(line))
+        for line in order.lines.all()
+    ]
 
 
 @dataclass
@@ -112,15 +134,20 @@ def plan_tender(
 
     A voucher limited to a cooperative pays only for that cooperative's lines; those are
     spent first, so the portal-wide vouchers are left for the rest. Within each kind, the
-    voucher that expires first is spent first. Nothing is written.
+    voucher that expires first is spent first. Gift vouchers in the basket are never paid
+    by vouchers (money would only change card): they are left for the card. Nothing is
+    written.
     """
     total = Decimal(total)
+    left = total
     left_by_partner: dict[int | None, Decimal] = {}
     for line in lines:
+        if line.is_voucher:
+            left -= Decimal(line.amount)
+            continue
         left_by_partner[line.partner_id] = left_by_partner.get(line.partner_id, ZERO) + Decimal(
             line.amount
         )
-    left = total
     plan = TenderPlan(total=total)
     ordered = sorted(cards, key=lambda c: (c.cooperative_id is None, c.expires_on, c.pk))
     seen: set[int] = set()

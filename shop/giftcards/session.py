@@ -3,7 +3,7 @@
 from django.http import HttpRequest
 
 from .models import GiftCard
-from .redemption import find_card
+from .redemption import GiftCardSpent, available_balance, find_card
 
 
 def _key(request: HttpRequest) -> str:
@@ -25,8 +25,11 @@ def applied_cards(request: HttpRequest) -> list[GiftCard]:
 
 
 def apply_code(request: HttpRequest, code: str) -> GiftCard:
-    """Look ``code`` up on the request's portal and remember it; GiftCardNotFound if not."""
+    """Look ``code`` up on the request's portal and remember it; GiftCardNotFound if not,
+    GiftCardSpent if nothing is left on it."""
     card = find_card(request.territory, code)
+    if available_balance(card) <= 0:
+        raise GiftCardSpent()
     ids = request.session.get(_key(request), [])
     if card.pk not in ids:
         request.session[_key(request)] = [*ids, card.pk]

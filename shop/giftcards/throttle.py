@@ -1,28 +1,34 @@
-"""A limit on how many voucher codes one client may try, so codes cannot be guessed online.
+"""A limit on wrong voucher codes per client, so codes cannot be guessed online.
 
-Counted per client IP in Django's cache (Redis in production, shared by every worker): a
-fixed window of ``PORTAL_GIFTCARD_TRIES_WINDOW`` seconds allows ``PORTAL_GIFTCARD_TRIES``
-look-ups, on the balance page and in the basket together. The IP is REMOTE_ADDR: behind a
-proxy, the proxy must set it (e.g. gunicorn's ``--forwarded-allow-ips``).
+Only failed look-ups count (a citizen checking and spending their own voucher is never
+blocked): ``PORTAL_GIFTCARD_TRIES`` wrong codes in a fixed window of
+``PORTAL_GIFTCARD_TRIES_WINDOW`` seconds, on the balance page and in the basket together,
+block further look-ups from that client until the window ends. Counted in Django's cache
+(Redis in production, shared by every worker) per client address, read behind our own
+proxies as ``PORTAL_TRUSTED_PROXIES`` says (portal.security.addresses).
 """
 
 from django.core.cache import cache
 from django.http import HttpRequest
 
 from portal.defaults import setting
+from portal.security.addresses import client_ip
 
 
 def _key(request: HttpRequest) -> str:
-    return f"giftcards:tries:{request.META.get('REMOTE_ADDR', '')}"
+    return f"giftcards:failures:{client_ip(request)}"
 
 
-def take_try(request: HttpRequest) -> bool:
-    """Count one code look-up for this client; False once the limit is passed."""
+def is_blocked(request: HttpRequest) -> bool:
+    """Whether this client has used up its wrong codes for now."""
+    return (cache.get(_key(request)) or 0) >= setting("PORTAL_GIFTCARD_TRIES")
+
+
+def count_failure(request: HttpRequest) -> None:
+    """Count one wrong code for this client."""
     key = _key(request)
     cache.add(key, 0, timeout=setting("PORTAL_GIFTCARD_TRIES_WINDOW"))
     try:
-        tries = cache.incr(key)
+        cache.incr(key)
     except ValueError:  # expired between add and incr
         cache.add(key, 1, timeout=setting("PORTAL_GIFTCARD_TRIES_WINDOW"))
-        tries = 1
-    return tries <= setting("PORTAL_GIFTCARD_TRIES")

@@ -12,7 +12,13 @@ from portal.defaults import setting
 
 from . import session, throttle
 from .forms import CodeForm
-from .redemption import GiftCardNotFound, available_balance, find_card
+from .redemption import (
+    GiftCardNotFound,
+    GiftCardSpent,
+    available_balance,
+    find_card,
+    is_voucher_line,
+)
 
 
 def _too_many_tries(request: HttpRequest) -> HttpResponse:
@@ -29,12 +35,13 @@ def balance(request: HttpRequest) -> HttpResponse:
     card = None
     form = CodeForm(request.POST or None)
     if request.method == "POST":
-        if not throttle.take_try(request):
+        if throttle.is_blocked(request):
             return _too_many_tries(request)
         if form.is_valid():
             try:
                 card = find_card(request.territory, form.cleaned_data["code"])
             except GiftCardNotFound as error:
+                throttle.count_failure(request)
                 form.add_error("code", str(error))
     context = {
         "form": form,
@@ -49,7 +56,7 @@ def apply(request: HttpRequest) -> HttpResponse:
     """Use a voucher in this portal's basket (the checkout spends it)."""
     if request.territory is None:
         raise Http404
-    if not throttle.take_try(request):
+    if throttle.is_blocked(request):
         return _too_many_tries(request)
     form = CodeForm(request.POST)
     if not form.is_valid():
@@ -58,6 +65,10 @@ def apply(request: HttpRequest) -> HttpResponse:
     try:
         card = session.apply_code(request, form.cleaned_data["code"])
     except GiftCardNotFound as error:
+        throttle.count_failure(request)
+        messages.error(request, str(error))
+        return redirect("basket:summary")
+    except GiftCardSpent as error:
         messages.error(request, str(error))
         return redirect("basket:summary")
     messages.success(
@@ -65,6 +76,14 @@ def apply(request: HttpRequest) -> HttpResponse:
         _("Gift voucher …%(last4)s applied: it is worth %(balance)s €.")
         % {"last4": card.code_last4, "balance": number_format(available_balance(card), 2)},
     )
+    if any(is_voucher_line(line) for line in request.basket.all_lines()):
+        messages.info(
+            request,
+            _(
+                "A gift voucher does not pay for another gift voucher: the vouchers in your "
+                "basket are paid by card."
+            ),
+        )
     return redirect("basket:summary")
 
 
