@@ -1,6 +1,7 @@
 """The hardening of issue 10: sign-in throttling, no account enumeration, inert spreadsheet
 cells, security headers, two-factor sign-in, POST-only logout, gift-code limits."""
 
+import re
 import time
 from decimal import Decimal
 
@@ -156,11 +157,11 @@ def test_public_pages_have_a_strict_csp_and_a_permissions_policy(territories):
     assert response.status_code == 200
     csp = response["Content-Security-Policy"]
     script_src = next(d for d in csp.split(";") if d.strip().startswith("script-src"))
-    assert "'unsafe-inline'" not in script_src and "'nonce-" in script_src
-    nonce = script_src.split("'nonce-")[1].split("'")[0]
+    assert "'unsafe-inline'" not in script_src and "'nonce-" not in script_src
     page = response.content.decode()
-    # every inline script carries the nonce
-    assert page.count("<script>") == 0 and f'nonce="{nonce}"' in page
+    # no inline script at all: every <script> loads a file (cached pages carry no nonce)
+    scripts = re.findall(r"<script\b[^>]*>", page)
+    assert scripts and all("src=" in tag for tag in scripts), scripts
     assert "http://127.0.0.1:8420" in script_src  # localstripe's Stripe.js in tests
     assert "frame-ancestors 'self'" in csp
     assert "camera=()" in response["Permissions-Policy"]
