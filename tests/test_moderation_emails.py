@@ -1,5 +1,6 @@
 """Every link in the moderation e-mails opens on the page's own portal, signed in or not."""
 
+import html
 import re
 from urllib.parse import urlsplit
 
@@ -12,11 +13,15 @@ from tests.test_moderation import about_page, edit_post, member
 pytestmark = pytest.mark.django_db
 
 LINK = re.compile(r"https?://[^\s\"'<>]+")
+HREF = re.compile(r"href=\"([^\"]+)\"")
 
 
 def links_of(message) -> list[str]:
-    parts = [message.body] + [content for content, _type in getattr(message, "alternatives", [])]
-    return sorted({link.rstrip(".,)") for part in parts for link in LINK.findall(part)})
+    """Every address in the text part and every link (href) of the HTML part."""
+    links = {link.rstrip(".,)") for link in LINK.findall(message.body)}
+    for content, _type in getattr(message, "alternatives", []):
+        links.update(html.unescape(href) for href in HREF.findall(content))
+    return sorted(links)
 
 
 def assert_links_open_on(territory, message, user) -> None:
@@ -97,3 +102,28 @@ def test_the_admin_login_page_opens_on_every_portal_host(territories, slug):
     territory = territories[slug]
     for host in [urlsplit(territory.site.root_url).netloc, *territory.hostnames]:
         assert Client(HTTP_HOST=host).get("/admin/login/").status_code == 200, host
+
+
+@pytest.mark.parametrize("slug", ["sondrio", "rho"])
+def test_the_shops_password_reset_link_opens_on_the_portals_host_with_its_port(territories, slug):
+    """Oscar's e-mail built the link from the sites row (no port): it opened nothing."""
+    from django.contrib.auth import get_user_model
+    from django.urls import reverse
+
+    host = urlsplit(territories[slug].site.root_url).netloc
+    get_user_model().objects.create_user(
+        username="lucia@example.it", email="lucia@example.it", password="vecchia-password-1"
+    )
+    client = Client(HTTP_HOST=host)
+    mail.outbox.clear()
+    response = client.post(reverse("password-reset"), {"email": "lucia@example.it"})
+    assert response.status_code == 302
+    [message] = mail.outbox
+    links = links_of(message)
+    assert links, message.body
+    for link in links:
+        parts = urlsplit(link)
+        assert parts.netloc == host, link
+        opened = Client(HTTP_HOST=parts.netloc).get(parts.path, follow=True)
+        assert opened.status_code == 200, link
+        assert b'name="new_password1"' in opened.content, link
