@@ -235,7 +235,10 @@ DEFAULT_FROM_EMAIL = "portale@welfare.localhost"
 
 # Wagtail
 WAGTAIL_SITE_NAME = _("Territorial welfare portals")
+# Only for what belongs to no portal: the moderation e-mails link to the page's own portal
+# (portal/content/templatetags/moderation_mail.py), in a text and an HTML part.
 WAGTAILADMIN_BASE_URL = "http://localhost:8000"
+WAGTAILADMIN_NOTIFICATION_USE_HTML = True
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILDOCS_EXTENSIONS = ["pdf", "docx", "odt", "xlsx", "ods", "csv", "txt"]
 # a new image or document starts in the portal's own collection (portal.territories.admin_forms)

@@ -1,5 +1,6 @@
 """Steps 1-3 and 7: locales, the shared catalogue, the Wagtail site and its hosts, settings."""
 
+from django.conf import settings
 from django.contrib.sites.models import Site as DjangoSite
 from django.utils import translation
 from wagtail.models import Locale, Page, Site
@@ -106,6 +107,13 @@ class SiteSteps:
         for hostname in sorted(wanted):
             _site, created = DjangoSite.objects.update_or_create(
                 domain=hostname, defaults={"name": self.spec.name}
+            )
+            self.seeder.count("django site", created, hostname)
+        # The hub hosts serve the admin too: its login page (Django's LoginView) asks for the
+        # request's django.contrib.sites row, and there is none for a host of no portal.
+        for hostname in setting("PORTAL_HUB_HOSTS"):
+            _site, created = DjangoSite.objects.get_or_create(
+                domain=hostname, defaults={"name": str(settings.WAGTAIL_SITE_NAME)}
             )
             self.seeder.count("django site", created, hostname)
 
