@@ -42,3 +42,26 @@ def test_the_booking_address_is_one_line_with_a_valid_autocomplete_token():
 
     html = BookingForm.base_fields["address"].widget.render("address", "")
     assert 'autocomplete="address-line1"' in html  # street-address is for a textarea only
+
+
+def basket_page(slug: str) -> str:
+    client = portal_client(slug)
+    offer = StockRecord.objects.filter(territory__slug=slug, product__parent=None).first()
+    client.post(f"/shop/basket/add/{offer.product_id}/", {"quantity": 1})
+    response = client.get("/shop/basket/")
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+@pytest.mark.parametrize("slug", ["sondrio", "cremona"])  # italia, borgo
+def test_the_basket_totals_table_has_text_in_every_header_cell_and_no_heading_inside(
+    territories, slug
+):
+    html = basket_page(slug)
+    table = re.search(r'<div id="basket_totals">(.*?)</table>', html, re.S).group(1)
+    cells = re.findall(r"<th\b[^>]*>(.*?)</th>", table, re.S)
+    assert cells, "the totals table has header cells"
+    for cell in cells:
+        assert "<h" not in cell  # no heading inside a table header
+        assert re.sub(r"<[^>]+>|&nbsp;|\s", "", cell), f"empty header cell: {cell!r}"
+    assert "Totale del carrello" in table or "Totale carrello" in table
