@@ -65,3 +65,19 @@ def test_the_basket_totals_table_has_text_in_every_header_cell_and_no_heading_in
         assert "<h" not in cell  # no heading inside a table header
         assert re.sub(r"<[^>]+>|&nbsp;|\s", "", cell), f"empty header cell: {cell!r}"
     assert "Totale del carrello" in table or "Totale carrello" in table
+
+
+def test_selects_in_forms_have_a_border_of_at_least_3_to_1_on_white():
+    # borgo loads italia's theme.css and then its own: the rule holds for both unless borgo
+    # overrides it
+    from pathlib import Path
+
+    from portal.content.templatetags.portal_tags import contrast_ratio
+
+    css = Path("themes/italia/static/css/theme.css").read_text()
+    rule = re.search(r"main select,\s*main \.form-select\s*\{([^}]*)\}", css)
+    assert rule, "the theme styles selects in forms"
+    colour = re.search(r"border:\s*1px solid (#[0-9a-fA-F]{6})", rule.group(1)).group(1)
+    assert contrast_ratio(colour, "#ffffff") >= 3
+    borgo = Path("themes/borgo/static/css/theme.css").read_text()
+    assert not re.search(r"select[^{]*\{[^}]*border", borgo)
