@@ -3,6 +3,7 @@
 import re
 
 import pytest
+from django.contrib.auth import get_user_model
 from oscar.core.loading import get_model
 
 from tests.conftest import portal_client
@@ -81,3 +82,24 @@ def test_selects_in_forms_have_a_border_of_at_least_3_to_1_on_white():
     assert contrast_ratio(colour, "#ffffff") >= 3
     borgo = Path("themes/borgo/static/css/theme.css").read_text()
     assert not re.search(r"select[^{]*\{[^}]*border", borgo)
+
+
+def test_login_and_registration_fields_say_what_they_hold(territories):
+    html = portal_client("sondrio").get("/shop/accounts/login/").content.decode()
+    login = re.search(r'<form id="login_form".*?</form>', html, re.S).group(0)
+    register = re.search(r'<form id="register_form".*?</form>', html, re.S).group(0)
+    assert re.search(r'<input[^>]*type="email"[^>]*autocomplete="email"', login)
+    assert 'autocomplete="current-password"' in login
+    assert re.search(r'<input[^>]*type="email"[^>]*autocomplete="email"', register)
+    assert register.count('autocomplete="new-password"') == 2
+
+
+def test_the_profile_and_order_lookup_forms_say_what_they_hold():
+    from oscar.core.loading import get_class
+
+    profile = get_class("customer.forms", "ProfileForm")
+    user = get_user_model()(email="ada@example.org")
+    rendered = str(profile(user=user))
+    assert 'autocomplete="given-name"' in rendered and 'autocomplete="family-name"' in rendered
+    lookup = get_class("customer.forms", "AnonymousOrderForm")
+    assert 'autocomplete="email"' in str(lookup()["email"])
