@@ -103,3 +103,24 @@ def test_the_profile_and_order_lookup_forms_say_what_they_hold():
     assert 'autocomplete="given-name"' in rendered and 'autocomplete="family-name"' in rendered
     lookup = get_class("customer.forms", "AnonymousOrderForm")
     assert 'autocomplete="email"' in str(lookup()["email"])
+
+
+def test_the_contact_form_says_which_fields_hold_a_name_an_email_and_a_phone(territories):
+    from portal.content.models import FormField
+    from portal.territories.models import Territory
+    from tests.editorial import add_form_page, home_of
+
+    page = add_form_page(home_of(Territory.objects.get(slug="sondrio")), title="Contattaci")
+    for label in ("Telefono", "Cognome"):
+        FormField.objects.create(
+            page=page, label=label, field_type="singleline", locale=page.locale
+        )
+    page.save_revision().publish()
+    html = portal_client("sondrio").get(page.url).content.decode()
+    assert re.search(r'<input[^>]*name="nome"[^>]*autocomplete="given-name"', html) or re.search(
+        r'<input[^>]*autocomplete="given-name"[^>]*name="nome"', html
+    )
+    assert re.search(r'<input[^>]*autocomplete="email"', html)
+    assert re.search(r'<input type="tel"[^>]*autocomplete="tel"', html)
+    assert 'autocomplete="family-name"' in html
+    assert "Messaggio" in html and 'autocomplete="off"' in html  # the honeypot stays off
