@@ -124,3 +124,11 @@ def test_the_contact_form_says_which_fields_hold_a_name_an_email_and_a_phone(ter
     assert re.search(r'<input type="tel"[^>]*autocomplete="tel"', html)
     assert 'autocomplete="family-name"' in html
     assert "Messaggio" in html and 'autocomplete="off"' in html  # the honeypot stays off
+
+
+def test_the_gift_voucher_senders_name_says_it_is_a_name():
+    from shop.giftcards import products
+    from shop.giftcards.forms import GiftVoucherOptionsMixin
+
+    field = GiftVoucherOptionsMixin._giftcard_field(None, products.FROM)
+    assert 'autocomplete="name"' in field.widget.render("from", "")
