@@ -132,3 +132,40 @@ def test_the_gift_voucher_senders_name_says_it_is_a_name():
 
     field = GiftVoucherOptionsMixin._giftcard_field(None, products.FROM)
     assert 'autocomplete="name"' in field.widget.render("from", "")
+
+
+def test_the_body_blocks_are_named_in_the_editors_language():
+    from django.utils import translation
+
+    from portal.content.blocks import BodyBlock
+
+    with translation.override("it"):
+        labels = {name: str(block.label) for name, block in BodyBlock().child_blocks.items()}
+    assert labels == {
+        "heading": "Titolo",
+        "paragraph": "Paragrafo",
+        "image": "Immagine",
+        "call_to_action": "Invito all'azione",
+    }
+
+
+def test_adding_to_the_basket_says_so_in_italian(territories):
+    client = portal_client("sondrio")
+    offer = StockRecord.objects.filter(territory__slug="sondrio", product__parent=None).first()
+    response = client.post(f"/shop/basket/add/{offer.product_id}/", {"quantity": 1}, follow=True)
+    html = response.content.decode()
+    assert "è stato aggiunto al carrello" in html
+    assert "Il totale del tuo carrello ora è" in html
+    assert "Your basket total" not in html and "has been added" not in html
+
+
+def test_oscars_order_lookup_and_payment_event_texts_have_italian_and_german():
+    from django.utils import translation
+    from django.utils.translation import gettext
+
+    asked = "Enter the following information you used for this order"
+    with translation.override("it"):
+        assert gettext(asked) == "Inserisci i dati che hai usato per questo ordine"
+        assert gettext("Paid") == "Pagato"
+    with translation.override("de"):
+        assert gettext("Paid") == "Bezahlt"
