@@ -1,5 +1,6 @@
 """Cooperative staff see and fulfil only their own lines; territory staff see their orders."""
 
+import re
 from decimal import Decimal
 
 import pytest
@@ -228,3 +229,18 @@ def test_a_shared_orders_page_csv_and_home_show_only_the_cooperatives_part(order
     whole_page = dashboard(moderator, "padova").get(f"/shop/dashboard/orders/{padova.number}/")
     assert whole in whole_page.content.decode()
     assert "VOUCHER-OF-ANOTHER-COOP" in whole_page.content.decode()
+
+
+def test_territory_staff_read_the_payment_events_in_italian(territories, orders):
+    from shop.checkout.placement import PAID_EVENT
+
+    order = orders["rho"]
+    event_type, _ = get_model("order", "PaymentEventType").objects.get_or_create(name=PAID_EVENT)
+    order.payment_events.create(event_type=event_type, amount=order.total_incl_tax)
+    officer = get_user_model().objects.create_user(
+        username="uff2.rho", email="uff2@rho.it", password="x"
+    )
+    officer.groups.add(territories["rho"].moderators)
+    html = dashboard(officer).get(f"/shop/dashboard/orders/{order.number}/").content.decode()
+    assert "<td>Pagato</td>" in html
+    assert not re.search(r"<td\s*>\s*Paid\s*</td>", html)

@@ -16,6 +16,7 @@ class HeadingBlock(blocks.StructBlock):
 
     class Meta:
         icon = "title"
+        label = _("Heading")
         template = "content/blocks/heading.html"
 
 
@@ -28,6 +29,7 @@ class ImageBlock(blocks.StructBlock):
 
     class Meta:
         icon = "image"
+        label = _("Image")
         template = "content/blocks/image.html"
 
 
@@ -40,6 +42,7 @@ class CallToActionBlock(blocks.StructBlock):
 
     class Meta:
         icon = "link"
+        label = _("Call to action")
         template = "content/blocks/call_to_action.html"
 
 

@@ -399,11 +399,44 @@ class StandardPage(BasePage):
 HONEYPOT_FIELD = "website"
 
 
+# Words of a field's name (it, en, de) -> the autocomplete token of what it holds (WCAG 1.3.5).
+_PHONE_WORDS = {"telefono", "cellulare", "phone", "telephone", "mobile", "telefon", "handy"}
+_FAMILY_NAME_WORDS = {"cognome", "surname", "nachname"}
+_GIVEN_NAME_WORDS = {"nome", "name", "vorname"}
+
+
+def autocomplete_token(clean_name: str, field: forms.Field) -> str | None:
+    """The ``autocomplete`` token for an editor-built field, guessed from its type and name
+    ("Nome e cognome" -> name, "Telefono" -> tel), or None when it asks for no personal data."""
+    words = set(clean_name.lower().split("_"))
+    if isinstance(field, forms.EmailField) or words & {"email", "mail"}:
+        return "email"
+    if not isinstance(field.widget, forms.TextInput):
+        return None
+    if words & _PHONE_WORDS:
+        return "tel"
+    family, given = bool(words & _FAMILY_NAME_WORDS), bool(words & _GIVEN_NAME_WORDS)
+    if (family and given) or words & {"full", "nominativo"}:
+        return "name"
+    if family:
+        return "family-name"
+    if given:
+        return "name" if words & {"name"} else "given-name"
+    return None
+
+
 class SpamSafeForm(BaseForm):
-    """A form with a honeypot: a field hidden from people, which robots fill in."""
+    """A form with a honeypot: a field hidden from people, which robots fill in. Fields that
+    ask for personal data say so to the browser (``autocomplete``)."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        for name, field in self.fields.items():
+            token = autocomplete_token(name, field)
+            if token:
+                field.widget.attrs.setdefault("autocomplete", token)
+                if token == "tel":
+                    field.widget.input_type = "tel"
         self.fields[HONEYPOT_FIELD] = forms.CharField(
             required=False,
             label=_("Leave this field empty"),

@@ -54,7 +54,12 @@ class GiftVoucherOptionsMixin:
                 widget=forms.RadioSelect,
             )
         if code == products.FROM:
-            return forms.CharField(label=_("From (your name)"), max_length=120, required=False)
+            return forms.CharField(
+                label=_("From (your name)"),
+                max_length=120,
+                required=False,
+                widget=forms.TextInput(attrs={"autocomplete": "name"}),
+            )
         if code == products.RECIPIENT_NAME:
             return forms.CharField(label=_("Recipient's name"), max_length=120)
         if code == products.RECIPIENT_EMAIL:

@@ -1,0 +1,48 @@
+"""Oscar's customer forms, each personal-data field telling the browser what it holds
+(WCAG 1.3.5): the views load these through ``get_class("customer.forms", …)``; the forms not
+named here come from Oscar unchanged."""
+
+from oscar.apps.customer import forms as core
+
+
+class _Autocomplete:
+    """Sets ``autocomplete`` on the fields named in ``autocomplete`` (field name -> token)."""
+
+    autocomplete: dict[str, str] = {}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, token in self.autocomplete.items():
+            if name in self.fields:
+                self.fields[name].widget.attrs["autocomplete"] = token
+
+
+class EmailAuthenticationForm(_Autocomplete, core.EmailAuthenticationForm):
+    autocomplete = {"username": "email", "password": "current-password"}
+
+
+class EmailUserCreationForm(_Autocomplete, core.EmailUserCreationForm):
+    autocomplete = {"email": "email", "password1": "new-password", "password2": "new-password"}
+
+
+class ConfirmPasswordForm(_Autocomplete, core.ConfirmPasswordForm):
+    autocomplete = {"password": "current-password"}
+
+
+class PasswordResetForm(_Autocomplete, core.PasswordResetForm):
+    autocomplete = {"email": "email"}
+
+
+class ProfileForm(_Autocomplete, core.ProfileForm):
+    autocomplete = {"first_name": "given-name", "last_name": "family-name", "email": "email"}
+
+
+UserForm = ProfileForm if core.ProfileForm is core.UserForm else core.UserForm
+
+
+class ProductAlertForm(_Autocomplete, core.ProductAlertForm):
+    autocomplete = {"email": "email"}
+
+
+class AnonymousOrderForm(_Autocomplete, core.AnonymousOrderForm):
+    autocomplete = {"email": "email"}
