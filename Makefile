@@ -24,8 +24,8 @@ demo: install
 	$(MAKE) --no-print-directory portals localstripe serve
 
 test: install assets messages
-	@# the browser tests (tests/e2e) drive Debian's Chromium: Playwright's download does not work here
-	command -v chromium >/dev/null || (apt-get update -q && apt-get install -y -q chromium)
+	@# the browser tests (tests/e2e) drive Debian's Chromium (Playwright's download does not work here); the Nu checker runs on Java
+	(command -v chromium && command -v java) >/dev/null || (apt-get update -q && apt-get install -y -q chromium default-jre-headless)
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
 
 lint: install
