@@ -352,3 +352,19 @@ def test_offer_and_range_descriptions_are_stored_and_served_inert():
             assert response.status_code == 200 and "Testo" in html, (slug, url)
             for bad in ("onerror", "<script>alert", "javascript:alert"):
                 assert bad not in html, (slug, url, bad)
+
+
+def test_the_generators_catalogue_managers_must_use_two_factor_where_required(
+    django_user_model, settings
+):
+    """The group two-factor sign-in is required of is the one the generator makes."""
+    from django.contrib.auth.models import Group
+
+    from portal.security.two_factor import must_use_two_factor
+
+    manager = django_user_model.objects.create_user("gestore", "gestore@example.it", "x")
+    manager.groups.add(Group.objects.get(name="Gestori del catalogo"))
+    settings.PORTAL_TWO_FACTOR_REQUIRED = True
+    assert must_use_two_factor(manager)
+    settings.PORTAL_TWO_FACTOR_REQUIRED = False
+    assert not must_use_two_factor(manager)

@@ -7,13 +7,11 @@ services themselves (texts, categories, images, whether they exist) are changed 
 "Catalogue managers" group, made by the generator like the territories' groups.
 """
 
-from django.conf import settings
 from django.contrib.auth.models import Group, Permission
 from django.db.models import Q, QuerySet
-from django.utils import translation
-from django.utils.translation import gettext as _
 from oscar.core.loading import get_model
 
+from portal.defaults import setting
 from shop.catalogue.fixture import SERVICE_CLASS
 from shop.dashboard.orders.access import dashboard_access
 
@@ -39,11 +37,9 @@ def catalogue_managers_group() -> tuple[Group, bool]:
     """The platform's catalogue managers, with their permissions: (group, created); safe to
     call again.
 
-    Named in the default language whatever the active one: a group name is data.
+    Named by ``PORTAL_CATALOGUE_MANAGERS_GROUP``, the group two-factor sign-in is required of.
     """
-    with translation.override(settings.LANGUAGE_CODE):
-        name = _("Catalogue managers")
-    group, created = Group.objects.get_or_create(name=name)
+    group, created = Group.objects.get_or_create(name=setting("PORTAL_CATALOGUE_MANAGERS_GROUP"))
     permissions = Permission.objects.filter(
         content_type__app_label="catalogue",
         codename__in=[f"{action}_{model}" for action in ACTIONS for model in MANAGED_MODELS],
