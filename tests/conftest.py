@@ -19,11 +19,12 @@ def django_db_setup(django_db_setup, django_db_blocker):
 def _fresh_cache():
     """Every test starts with an empty cache: what one test cached (the chrome of a page, a
     territory) from data its rolled-back transaction made must not leak into the next."""
-    from django.core.cache import cache
+    from django.core.cache import caches
 
     from portal.territories import chrome, resolution
 
-    cache.clear()
+    for cache in caches.all():
+        cache.clear()
     chrome.forget_fragments()
     resolution.forget()
     yield

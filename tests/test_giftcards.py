@@ -9,7 +9,7 @@ from decimal import Decimal
 import pytest
 from django.contrib.sites.models import Site as DjangoSite
 from django.core import mail
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.core.management import call_command
 from django.utils import timezone
 from oscar.core.loading import get_class, get_model
@@ -50,10 +50,10 @@ GROUPED = re.compile(r"^[A-Z2-9]{4}-[A-Z2-9]{4}-[A-Z2-9]{4}-[A-Z2-9]{4}-[A-Z2-9]
 
 @pytest.fixture(autouse=True)
 def fresh_tries():
-    """The code-try limit lives in the cache, shared by every test of the process."""
-    cache.clear()
+    """The code-try limit lives in the "throttle" cache, shared by every test of the process."""
+    caches["throttle"].clear()
     yield
-    cache.clear()
+    caches["throttle"].clear()
 
 
 def voucher_product(slug: str, cooperative: str = "") -> Product:
@@ -439,6 +439,18 @@ def test_the_eleventh_try_is_refused(territories):
     assert refused.status_code == 429
     assert "50,00" not in refused.content.decode()
     assert client.post("/shop/giftcards/apply/", {"code": code}).status_code == 429
+
+
+@pytest.mark.django_db
+def test_evicting_the_page_cache_does_not_reset_the_wrong_codes(territories):
+    """The counters have a cache of their own: publishing (or memory pressure) empties the
+    fragments and pages, and a guesser must not get ten fresh tries from it."""
+    _card, code = new_card(territories["sondrio"])
+    client = portal_client("sondrio")
+    for _ in range(10):
+        client.post("/shop/giftcards/balance/", {"code": "NOPE"})
+    cache.clear()  # the "default" cache: fragments, pages, generations
+    assert client.post("/shop/giftcards/balance/", {"code": code}).status_code == 429
 
 
 @pytest.mark.django_db

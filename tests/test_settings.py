@@ -15,7 +15,9 @@ ROOT = Path(__file__).resolve().parent.parent
 STRONG_KEY = "k7#Qv9!mZp2$Lx8&Wr4^Tn6*Yb1(Hc3)Jd5_Fg0+Se-Ua~Oi=Pl]Ek[Rm"
 
 
-def start_production(env: dict[str, str]) -> subprocess.CompletedProcess:
+def start_production(
+    env: dict[str, str], code: str = "import django; django.setup()"
+) -> subprocess.CompletedProcess:
     clean = {
         k: v
         for k, v in os.environ.items()
@@ -33,7 +35,7 @@ def start_production(env: dict[str, str]) -> subprocess.CompletedProcess:
         )
     }
     return subprocess.run(
-        [sys.executable, "-c", "import django; django.setup()"],
+        [sys.executable, "-c", code],
         cwd=ROOT,
         capture_output=True,
         text=True,
@@ -93,6 +95,48 @@ def test_production_refuses_to_send_card_payments_to_a_local_stand_in_by_default
         {**PRODUCTION, **STRIPE, "STRIPE_WEBHOOK_SECRET": "whsec_localstripe"}
     )
     assert "STRIPE_WEBHOOK_SECRET must be set" in public.stderr
+
+
+def redis_answers() -> bool:
+    import redis
+
+    try:
+        return redis.Redis(host="127.0.0.1", port=6379, socket_connect_timeout=0.5).ping()
+    except redis.RedisError:
+        return False
+
+
+@pytest.mark.skipif(not redis_answers(), reason="no Redis answers on 127.0.0.1:6379")
+def test_production_keeps_counters_broker_and_sessions_apart_from_the_page_cache():
+    """Emptying (or evicting) the fragments and pages leaves the wrong-code counters, the
+    Celery queue and everyone's session alone: each has its own Redis database, and
+    sessions are in the database behind the cache."""
+    code = (
+        "import django; django.setup()\n"
+        "from django.conf import settings\n"
+        "from django.core.cache import caches\n"
+        "caches['throttle'].set('portal-test-counter', 7)\n"
+        "caches['default'].clear()\n"
+        "print(caches['throttle'].get('portal-test-counter'))\n"
+        "caches['throttle'].delete('portal-test-counter')\n"
+        "print(settings.CELERY_BROKER_URL)\n"
+        "print(settings.SESSION_ENGINE)\n"
+    )
+    # databases 13 to 15 of the loopback Redis, out of the way of a running demo
+    result = start_production(
+        {**PRODUCTION, **STRIPE, "REDIS_URL": "redis://127.0.0.1:6379/13"}, code
+    )
+    assert result.returncode == 0, result.stderr
+    counter, broker, sessions = result.stdout.split()
+    assert counter == "7"
+    assert broker == "redis://127.0.0.1:6379/15"
+    assert sessions == "django.contrib.sessions.backends.cached_db"
+    own = start_production(
+        {**PRODUCTION, **STRIPE, "CELERY_BROKER_URL": "redis://queue.internal:6379/0"},
+        "import django; django.setup(); from django.conf import settings;"
+        " print(settings.CELERY_BROKER_URL, settings.CACHES['throttle']['LOCATION'])",
+    )
+    assert own.stdout.split() == ["redis://queue.internal:6379/0", "redis://127.0.0.1:6379/1"]
 
 
 @pytest.mark.parametrize(

@@ -1,6 +1,7 @@
 """Production: everything comes from the environment; a missing required variable stops start-up."""
 
 import os
+from urllib.parse import urlsplit, urlunsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -65,15 +66,31 @@ SECRET_KEY = os.environ["SECRET_KEY"]
 ALLOWED_HOSTS = [h.strip() for h in os.environ["ALLOWED_HOSTS"].split(",") if h.strip()]
 DATABASES = {"default": dj_database_url.parse(os.environ["DATABASE_URL"], conn_max_age=600)}
 REDIS_URL = os.environ["REDIS_URL"]
+
+
+def _redis_database(url: str, offset: int) -> str:
+    """``url`` with its database number moved on by ``offset`` (redis://host:6379/0 → /1)."""
+    parts = urlsplit(url)
+    number = int(parts.path.strip("/") or 0) + offset
+    return urlunsplit(parts._replace(path=f"/{number}"))
+
+
+# One Redis database a purpose, each URL overridable on its own (a separate server, say, whose
+# maxmemory-policy suits it): fragments and pages in REDIS_URL's database, which may evict
+# (allkeys-lru); the throttling counters in the next one and the Celery broker in the one
+# after, which must not. Sessions live in the database, read through the cache
+# ("cached_db"): an eviction costs one query, never a sign-out or an emptied checkout.
+REDIS_THROTTLE_URL = os.environ.get("REDIS_THROTTLE_URL") or _redis_database(REDIS_URL, 1)
+CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL") or _redis_database(REDIS_URL, 2)
 CACHES = {
-    "default": {
+    alias: {
         "BACKEND": "django_redis.cache.RedisCache",
-        "LOCATION": REDIS_URL,
+        "LOCATION": location,
         "OPTIONS": {"CLIENT_CLASS": "django_redis.client.DefaultClient"},
     }
+    for alias, location in (("default", REDIS_URL), ("throttle", REDIS_THROTTLE_URL))
 }
-SESSION_ENGINE = "django.contrib.sessions.backends.cache"
-CELERY_BROKER_URL = REDIS_URL
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 CELERY_TASK_ALWAYS_EAGER = False
 DEFAULT_FROM_EMAIL = os.environ["DEFAULT_FROM_EMAIL"]
 OSCAR_FROM_EMAIL = DEFAULT_FROM_EMAIL
