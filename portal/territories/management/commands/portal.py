@@ -1,5 +1,8 @@
 """``python manage.py portal check|build|list [SPEC…]``: the territory generator.
 
+``portal seed-scale --territories N --services N --citizens N --orders N`` adds data for
+measuring at scale (:mod:`portal.territories.scale`).
+
 Specs are named by path (``sites/lecco.toml``) or by slug (``lecco``); none means every spec
 in ``sites/``. Every spec is validated before anything is written: one broken spec and the
 command writes nothing and exits non-zero, naming file and key of each error.
@@ -28,6 +31,18 @@ class Command(BaseCommand):
             "--dry-run", action="store_true", help="Print the plan; write nothing."
         )
         sub.add_parser("list", help="List the specs and the portals built from them.")
+        scale = sub.add_parser(
+            "seed-scale",
+            help="Add portals, services, citizens and orders for measuring at scale "
+            "(portal/territories/scale.py); re-runnable.",
+        )
+        for name, default in (
+            ("territories", 50),
+            ("services", 5000),
+            ("citizens", 260000),
+            ("orders", 200000),
+        ):
+            scale.add_argument(f"--{name}", type=int, default=default, metavar="N")
         for subparser in sub.choices.values():  # `portal build -v2` as well as `portal -v2 build`
             subparser.add_argument(
                 "-v", "--verbosity", type=int, choices=[0, 1, 2, 3], default=argparse.SUPPRESS
@@ -36,6 +51,8 @@ class Command(BaseCommand):
     def handle(self, *args, action, **options):
         if action == "list":
             return self.list_portals()
+        if action == "seed-scale":
+            return self.seed_scale(options)
         specs = self.validated(options["specs"])
         if action == "check":
             names = ", ".join(spec.slug for spec in specs)
@@ -115,3 +132,31 @@ class Command(BaseCommand):
             self.stdout.write(row.format(territory.slug, territory.name, "", "", "", "no spec"))
         for error in errors:
             self.stderr.write(str(error))
+
+    def seed_scale(self, options) -> None:
+        from portal.territories.scale import seed_scale
+
+        quiet = self.verbosity == 0
+
+        def progress(what: str, done: int, total: int) -> None:
+            if quiet:
+                return
+            width = 30
+            filled = width * done // max(total, 1)
+            self.stdout.write(
+                f"\r  {what:<10} [{'#' * filled}{'.' * (width - filled)}] {done}/{total}",
+                ending="\n" if done >= total else "",
+            )
+            self.stdout.flush()
+
+        started = time.monotonic()
+        result = seed_scale(
+            options["territories"],
+            options["services"],
+            options["citizens"],
+            options["orders"],
+            progress,
+        )
+        if not quiet:
+            elapsed = time.monotonic() - started
+            self.stdout.write(self.style.SUCCESS(f"{result.summary()} ({elapsed:.1f} s)"))
