@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "wagtail_localize",
     "wagtail_localize.locales",
     "wagtail.contrib.forms",
+    "wagtail.contrib.frontend_cache",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
     "wagtail.contrib.sitemaps",
@@ -287,6 +288,16 @@ OSCAR_LINE_STATUS_PIPELINE = {
 HAYSTACK_CONNECTIONS = {"default": {"ENGINE": "haystack.backends.simple_backend.SimpleEngine"}}
 HAYSTACK_SIGNAL_PROCESSOR = "haystack.signals.BaseSignalProcessor"
 THUMBNAIL_DEBUG = False
+
+# A CDN or caching proxy in front of the portals (portal/territories/frontend_cache.py):
+# publishing sends it PURGE requests for the changed pages. Unset: no purges.
+if os.environ.get("PORTAL_FRONTEND_CACHE_URL"):
+    WAGTAILFRONTENDCACHE = {
+        "default": {
+            "BACKEND": "wagtail.contrib.frontend_cache.backends.HTTPBackend",
+            "LOCATION": os.environ["PORTAL_FRONTEND_CACHE_URL"],
+        }
+    }
 
 # Celery: eager by default (no broker needed); production points it at Redis.
 CELERY_TASK_ALWAYS_EAGER = True

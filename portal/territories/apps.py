@@ -13,6 +13,9 @@ class TerritoriesConfig(AppConfig):
         from .chrome import connect
 
         connect()
+        from . import frontend_cache
+
+        frontend_cache.connect()
         from .admin_forms import scope_media_filters
 
         scope_media_filters()

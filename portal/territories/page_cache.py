@@ -12,6 +12,8 @@ has started, a campaign that has ended). 0 turns the page cache off.
 Never cached: anything but a 200 GET/HEAD of a Wagtail page without a query string; requests
 that carry any cookie (a session, a basket, a CSRF token, pending messages); responses that
 set a cookie (a page with a form sets the CSRF cookie); the shop, the admin, search.
+
+What is kept here a CDN in front may keep as long (portal.territories.frontend_cache).
 """
 
 from collections.abc import Callable
@@ -22,6 +24,7 @@ from django.http import HttpRequest, HttpResponse
 from portal.defaults import setting
 
 from .chrome import generation
+from .frontend_cache import mark_shared
 
 CACHE_HEADER = "X-Portal-Cache"
 WAGTAIL_VIEW = "wagtail_serve"
@@ -74,6 +77,7 @@ class PageCacheMiddleware:
         if _cacheable_response(request, response):
             if hasattr(response, "render") and not response.is_rendered:
                 response.render()
+            mark_shared(response, seconds)
             cache.set(key, response, timeout=seconds)
             response[CACHE_HEADER] = "miss"
         return response
