@@ -13,8 +13,8 @@ from datetime import date
 from django.utils.formats import date_format
 from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language, gettext_noop
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
 
 from ..spec import NonAccessibleItem, TerritorySpec
 
@@ -106,6 +106,8 @@ def _link(url: str, text: str) -> SafeString:
 
 
 def _day(value: date) -> str:
+    if get_language() == "it":  # "2 dicembre 2026": Django's format pads the day, capitalises
+        return f"{value.day} {date_format(value, 'F').lower()} {value.year}"
     return date_format(value, "DATE_FORMAT")
 
 

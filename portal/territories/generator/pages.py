@@ -1,5 +1,6 @@
 """Step 4: one page tree per language, seeded once and then owned by editors."""
 
+from copy import deepcopy
 from datetime import date
 
 from django.utils import timezone, translation
@@ -109,7 +110,7 @@ class PageSteps:
                 slug=slugify(wanted["title"]),
                 locale=self.locales[code],
                 show_in_menus=section not in FOOTER_SECTIONS,
-                **wanted,
+                **deepcopy(wanted),  # Wagtail adds block ids to the dicts it is given
             )
             self.homes[code].add_child(instance=page)
             page.save_revision().publish()
@@ -136,7 +137,7 @@ class PageSteps:
             if page is None:
                 page = original.copy_for_translation(self.locales[code]).specific
                 for field, value in wanted.items():
-                    setattr(page, field, value)
+                    setattr(page, field, deepcopy(value))
                 if section != "home":
                     page.slug = slugify(wanted["title"])
                 page.save_revision().publish()
@@ -218,7 +219,7 @@ class PageSteps:
         changes = self.seeder.merge(key, current, wanted, created=False)
         if changes:
             for field, value in changes.items():
-                setattr(page, field, value)
+                setattr(page, field, deepcopy(value))
             page.save_revision().publish()
             self.seeder.updated["page"] += 1
             self.seeder.say(f"    ~ {key}: {', '.join(changes)}")
