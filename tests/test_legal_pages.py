@@ -202,3 +202,18 @@ def test_a_deleted_statement_stays_deleted(territories):
     assert not Page.objects.filter(
         slug="dichiarazione-di-accessibilita", path__startswith=root.path
     ).exists()
+
+
+def test_feedback_goes_to_the_contact_form_once_the_portal_has_one(territories):
+    from portal.content.demo import load_editorial
+    from portal.content.models import FormPage
+
+    rho = territories["rho"]
+    assert "la pagina dei contatti</a>" in served("rho", "accessibility")
+    load_editorial(rho, {"primary": "#0b4f80", "secondary": "#5c2d91"})  # adds a contact form
+    form = FormPage.objects.descendant_of(rho.site.root_page).get()
+
+    call_command("portal", "build", "rho", verbosity=0)
+
+    html = served("rho", "accessibility")
+    assert f'{form.get_url_parts()[2]}">il modulo di contatto</a>' in html
