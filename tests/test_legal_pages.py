@@ -52,6 +52,7 @@ def test_the_accessibility_statement_says_status_date_contacts_and_where_to_comp
     assert "Inosservanza della legge 4/2004" in text
     assert "Alcuni documenti PDF delle notizie pubblicate prima del 2026" in text
     assert "Contenuti non soggetti alla legislazione applicabile" in text
+    assert 'lang="it"' not in html[html.index("<main") : html.index("</main>")]
 
 
 def test_each_portal_states_its_own_name_contacts_and_entity(territories):
@@ -92,6 +93,8 @@ def test_the_translations_are_written_in_the_portals_languages(
     notice = text_of(served("sondrio", "privacy", language))
     assert controller_heading in notice and "Forme Società Cooperativa Sociale" in notice
     assert "Titolare del trattamento" not in notice
+    # what the spec wrote in Italian is marked as Italian (WCAG 3.1.2)
+    assert '<span lang="it">Alcuni documenti PDF' in served("sondrio", "accessibility", language)
 
 
 def test_a_portal_without_german_gets_no_german_statement(territories):

@@ -105,6 +105,15 @@ def _link(url: str, text: str) -> SafeString:
     return format_html('<a href="{}">{}</a>', url, text)
 
 
+def _as_written(text: str, spec: TerritorySpec) -> str:
+    """Text the spec wrote (in its default language), marked as such on a page in another
+    language so that screen readers pronounce it right (WCAG 3.1.2)."""
+    source = spec.languages[0]
+    if (get_language() or source).split("-")[0] == source:
+        return escape(text)
+    return format_html('<span lang="{}">{}</span>', source, text)
+
+
 def _day(value: date) -> str:
     if get_language() == "it":  # "2 dicembre 2026": Django's format pads the day, capitalises
         return f"{value.day} {date_format(value, 'F').lower()} {value.year}"
@@ -165,7 +174,10 @@ def accessibility_statement(portal: Portal) -> list[dict]:
         for reason, heading in REASON_HEADINGS.items():
             of_reason = [item for item in items if item.reason == reason]
             if of_reason:
-                body += [_heading(_(heading), "h3"), _list([_item(i) for i in of_reason])]
+                body += [
+                    _heading(_(heading), "h3"),
+                    _list([_item(i, spec) for i in of_reason]),
+                ]
 
     body += [
         _heading(_("Preparation of this statement")),
@@ -207,7 +219,9 @@ def accessibility_statement(portal: Portal) -> list[dict]:
     if contacts.get("address"):
         details.append(escape(f"{_('Help desk')}: {contacts['address']}"))
     if contacts.get("hours"):
-        details.append(escape(f"{_('Opening hours')}: {contacts['hours']}"))
+        details.append(
+            format_html("{}: {}", _("Opening hours"), _as_written(contacts["hours"], spec))
+        )
     body.append(_list(details))
 
     body += [
@@ -235,12 +249,19 @@ def accessibility_statement(portal: Portal) -> list[dict]:
     return body
 
 
-def _item(item: NonAccessibleItem) -> str:
-    content = _(item.content) if item.builtin else item.content
-    text = escape(content)
+def _item(item: NonAccessibleItem, spec: TerritorySpec) -> str:
+    if item.builtin:  # the platform's own texts are translated
+        text = escape(_(item.content))
+        if item.alternative:
+            text += " " + escape(
+                _("Alternative: {alternative}").format(alternative=_(item.alternative))
+            )
+        return text
+    text = _as_written(item.content, spec)
     if item.alternative:
-        alternative = _(item.alternative) if item.builtin else item.alternative
-        text += " " + escape(_("Alternative: {alternative}").format(alternative=alternative))
+        text += " " + format_html(
+            _("Alternative: {alternative}"), alternative=_as_written(item.alternative, spec)
+        )
     return text
 
 
