@@ -124,6 +124,85 @@ BROKEN = [
         "offered twice",
     ),
     ("not TOML at all", 'name = "LeccoWelfare"', "name = LeccoWelfare", "", "not valid TOML"),
+    (
+        "unknown accessibility status",
+        "[[cooperatives]]",
+        '[accessibility]\nstatus = "conforme"\n\n[[cooperatives]]',
+        "accessibility.status",
+        "'conforme' is not a status (statuses: compliant, partially_compliant, non_compliant)",
+    ),
+    (
+        "accessibility date as a string",
+        "[[cooperatives]]",
+        '[accessibility]\nassessed = "2026-01-10"\n\n[[cooperatives]]',
+        "accessibility.assessed",
+        "must be a date",
+    ),
+    (
+        "accessibility date in the future",
+        "[[cooperatives]]",
+        "[accessibility]\nassessed = 2999-01-10\n\n[[cooperatives]]",
+        "accessibility.assessed",
+        "is in the future",
+    ),
+    (
+        "unknown reason of non-accessible content",
+        "[[cooperatives]]",
+        '[[accessibility.non_accessible]]\ncontent = "Le mappe"\nreason = "too hard"\n\n'
+        "[[cooperatives]]",
+        "accessibility.non_accessible[0].reason",
+        "is not a reason",
+    ),
+    (
+        "non-accessible content without its description",
+        "[[cooperatives]]",
+        '[[accessibility.non_accessible]]\nreason = "out_of_scope"\n\n[[cooperatives]]',
+        "accessibility.non_accessible[0].content",
+        "is required",
+    ),
+    (
+        "a compliant portal listing non-accessible content",
+        "[[cooperatives]]",
+        '[accessibility]\nstatus = "compliant"\n\n[[accessibility.non_accessible]]\n'
+        'content = "Le mappe"\n\n[[cooperatives]]',
+        "accessibility.non_accessible",
+        "a compliant portal has no non-accessible content",
+    ),
+    (
+        "a partially compliant portal listing nothing",
+        "[[cooperatives]]",
+        "[accessibility]\nnon_accessible = []\n\n[[cooperatives]]",
+        "accessibility.non_accessible",
+        "must list what is not accessible",
+    ),
+    (
+        "feedback address not an address",
+        "[[cooperatives]]",
+        '[accessibility]\nfeedback_url = "scrivici"\n\n[[cooperatives]]',
+        "accessibility.feedback_url",
+        "is not an address",
+    ),
+    (
+        "unknown privacy key",
+        "[[cooperatives]]",
+        '[privacy]\ntitolare = "Comune di Lecco"\n\n[[cooperatives]]',
+        "privacy.titolare",
+        "unknown key (allowed: controller, controller_vat",
+    ),
+    (
+        "bad controller e-mail",
+        "[[cooperatives]]",
+        '[privacy]\ncontroller_email = "privacy"\n\n[[cooperatives]]',
+        "privacy.controller_email",
+        "'privacy' is not an e-mail address",
+    ),
+    (
+        "bad controller VAT number",
+        "[[cooperatives]]",
+        '[privacy]\ncontroller_vat = "12345"\n\n[[cooperatives]]',
+        "privacy.controller_vat",
+        "not a valid Italian VAT",
+    ),
 ]
 
 

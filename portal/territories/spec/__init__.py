@@ -8,8 +8,11 @@ from .files import load_all, spec_paths
 from .parse import parse_spec
 from .reader import vat_number_is_valid
 from .records import (
+    AccessibilitySpec,
     CooperativeSpec,
     GiftVoucherSpec,
+    NonAccessibleItem,
+    PrivacySpec,
     ServiceOffer,
     SpecError,
     TerritorySpec,
@@ -17,8 +20,11 @@ from .records import (
 )
 
 __all__ = [
+    "AccessibilitySpec",
     "CooperativeSpec",
     "GiftVoucherSpec",
+    "NonAccessibleItem",
+    "PrivacySpec",
     "ServiceOffer",
     "SpecError",
     "TerritorySpec",

@@ -14,10 +14,24 @@ from portal.defaults import setting
 from shop.catalogue.fixture import load_catalogue
 
 from ..themes import available_themes
-from .reader import COLOR_RE, HOST_RE, SLUG_RE, Reader, read_price, vat_number_is_valid
+from .reader import (
+    COLOR_RE,
+    HOST_RE,
+    SLUG_RE,
+    Reader,
+    read_date,
+    read_email,
+    read_price,
+    vat_number_is_valid,
+)
 from .records import (
+    ACCESSIBILITY_STATUSES,
+    NON_ACCESSIBLE_REASONS,
+    AccessibilitySpec,
     CooperativeSpec,
     GiftVoucherSpec,
+    NonAccessibleItem,
+    PrivacySpec,
     ServiceOffer,
     SpecError,
     TerritorySpec,
@@ -56,6 +70,8 @@ def parse_spec(
             "cooperatives": True,
             "services": False,
             "gift_vouchers": False,
+            "accessibility": False,
+            "privacy": False,
         },
     )
 
@@ -129,6 +145,8 @@ def parse_spec(
     cooperatives = _read_cooperatives(reader, data.get("cooperatives", []))
     services = _read_services(reader, data.get("services", []), cooperatives, catalogue_refs)
     gift_vouchers = _read_gift_vouchers(reader, data.get("gift_vouchers"), cooperatives)
+    accessibility = _read_accessibility(reader, data.get("accessibility", {}))
+    privacy = _read_privacy(reader, data.get("privacy", {}), contacts, cooperatives)
 
     if reader.errors:
         return None, reader.errors
@@ -146,6 +164,8 @@ def parse_spec(
         cooperatives=cooperatives,
         services=services,
         gift_vouchers=gift_vouchers,
+        accessibility=accessibility,
+        privacy=privacy,
     )
     return spec, []
 
@@ -296,3 +316,131 @@ def _read_gift_vouchers(
             reader.error(key, "the same gift voucher is listed twice")
         result.append(GiftVoucherSpec(cooperative=cooperative))
     return result
+
+
+def _read_accessibility(reader: Reader, data: Any) -> AccessibilitySpec:
+    """``[accessibility]``: the statement's status, non-accessible content, dates, feedback."""
+    data = reader.table(
+        data,
+        "accessibility",
+        {
+            "status": False,
+            "non_accessible": False,
+            "assessed": False,
+            "reviewed": False,
+            "feedback_url": False,
+        },
+    )
+    status = reader.string(data, "status", "accessibility.status", default="partially_compliant")
+    if status not in ACCESSIBILITY_STATUSES:
+        reader.error(
+            "accessibility.status",
+            f"'{status}' is not a status (statuses: {', '.join(ACCESSIBILITY_STATUSES)})",
+        )
+    assessed = read_date(reader, data.get("assessed"), "accessibility.assessed")
+    reviewed = read_date(reader, data.get("reviewed"), "accessibility.reviewed")
+    if reviewed and not assessed:
+        reader.error("accessibility.reviewed", "needs 'assessed', the date of the first review")
+    elif reviewed and assessed and reviewed < assessed:
+        reader.error("accessibility.reviewed", "must not come before 'assessed'")
+    feedback_url = reader.string(data, "feedback_url", "accessibility.feedback_url")
+    if feedback_url and not feedback_url.startswith(("https://", "http://", "/")):
+        reader.error(
+            "accessibility.feedback_url",
+            f"'{feedback_url}' is not an address (https://… or a path like /contatti/)",
+        )
+    non_accessible = None
+    if "non_accessible" in data:
+        errors_before = len(reader.errors)
+        non_accessible = _read_non_accessible(reader, data["non_accessible"])
+        if status == "compliant" and non_accessible:
+            reader.error(
+                "accessibility.non_accessible",
+                "a compliant portal has no non-accessible content: remove the list "
+                "or change 'status'",
+            )
+        elif status != "compliant" and not non_accessible and len(reader.errors) == errors_before:
+            reader.error(
+                "accessibility.non_accessible",
+                f"a portal that is '{status}' must list what is not accessible",
+            )
+    elif status == "compliant":
+        non_accessible = []
+    return AccessibilitySpec(
+        status=status,
+        non_accessible=non_accessible,
+        assessed=assessed,
+        reviewed=reviewed,
+        feedback_url=feedback_url,
+    )
+
+
+def _read_non_accessible(reader: Reader, items: Any) -> list[NonAccessibleItem]:
+    if not isinstance(items, list):
+        reader.error(
+            "accessibility.non_accessible",
+            "must be a list of tables ([[accessibility.non_accessible]])",
+        )
+        return []
+    result = []
+    for i, item in enumerate(items):
+        key = f"accessibility.non_accessible[{i}]"
+        item = reader.table(item, key, {"content": True, "reason": False, "alternative": False})
+        reason = reader.string(item, "reason", f"{key}.reason", default="non_conformity")
+        if reason not in NON_ACCESSIBLE_REASONS:
+            reader.error(
+                f"{key}.reason",
+                f"'{reason}' is not a reason (reasons: {', '.join(NON_ACCESSIBLE_REASONS)})",
+            )
+        result.append(
+            NonAccessibleItem(
+                content=reader.string(item, "content", f"{key}.content", max_len=500),
+                reason=reason,
+                alternative=reader.string(item, "alternative", f"{key}.alternative", max_len=500),
+            )
+        )
+    return result
+
+
+def _read_privacy(
+    reader: Reader, data: Any, contacts: dict[str, str], cooperatives: list[CooperativeSpec]
+) -> PrivacySpec:
+    """``[privacy]``: the data controller; by default the first cooperative, at the portal's
+    contacts (the cooperative that runs the portal is the usual controller)."""
+    data = reader.table(
+        data,
+        "privacy",
+        {
+            "controller": False,
+            "controller_vat": False,
+            "controller_address": False,
+            "controller_email": False,
+            "dpo_email": False,
+        },
+    )
+    first = cooperatives[0] if cooperatives else None
+    controller = reader.string(
+        data, "controller", "privacy.controller", default=first.legal_name if first else ""
+    )
+    vat = reader.string(
+        data,
+        "controller_vat",
+        "privacy.controller_vat",
+        default=first.vat_number if first and "controller" not in data else "",
+    )
+    if "controller_vat" in data and vat and not vat_number_is_valid(vat):
+        reader.error(
+            "privacy.controller_vat",
+            f"'{vat}' is not a valid Italian VAT number (11 digits, check digit)",
+        )
+    return PrivacySpec(
+        controller=controller,
+        controller_vat=vat,
+        controller_address=reader.string(
+            data, "controller_address", "privacy.controller_address", default=contacts["address"]
+        ),
+        controller_email=read_email(
+            reader, data, "controller_email", "privacy.controller_email", contacts["email"]
+        ),
+        dpo_email=read_email(reader, data, "dpo_email", "privacy.dpo_email", ""),
+    )

@@ -1,8 +1,13 @@
 """The pieces every key is checked with: a reader that collects errors by key path, formats."""
 
 import re
+from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.utils import timezone
 
 from .records import SpecError
 
@@ -93,3 +98,26 @@ def read_price(reader: Reader, value: Any, key: str) -> Decimal:
         reader.error(key, f"'{value}' must be between 0.00 and {MAX_PRICE - 1}, in cents")
         return Decimal(0)
     return price.quantize(Decimal("0.01"))
+
+
+def read_date(reader: Reader, value: Any, key: str) -> date | None:
+    """A TOML date (``2026-03-31``, no quotes), not in the future; None when absent."""
+    if value is None:
+        return None
+    if not isinstance(value, date) or hasattr(value, "hour"):
+        reader.error(key, "must be a date like 2026-03-31 (no quotes)")
+        return None
+    if value > timezone.localdate():
+        reader.error(key, f"{value.isoformat()} is in the future")
+        return None
+    return value
+
+
+def read_email(reader: Reader, data: dict, name: str, key: str, default: str) -> str:
+    value = reader.string(data, name, key, default=default)
+    if name in data and value:
+        try:
+            validate_email(value)
+        except ValidationError:
+            reader.error(key, f"'{value}' is not an e-mail address")
+    return value

@@ -50,6 +50,43 @@ class GiftVoucherSpec:
     cooperative: str = ""
 
 
+# The conformance statuses of AgID's model (Linee guida sull'accessibilità, cap. 4).
+ACCESSIBILITY_STATUSES = ("compliant", "partially_compliant", "non_compliant")
+# Why content is not accessible: a failed requirement, a disproportionate burden (art. 3-ter
+# of Law 4/2004), or content outside the law's scope (third-party content, live media...).
+NON_ACCESSIBLE_REASONS = ("non_conformity", "disproportionate_burden", "out_of_scope")
+
+
+@dataclass(frozen=True)
+class NonAccessibleItem:
+    content: str  # what is not accessible, as the spec wrote it (or a built-in default)
+    reason: str  # one of NON_ACCESSIBLE_REASONS
+    alternative: str = ""  # how to get the same information or service another way
+    builtin: str = ""  # the key of a built-in default item: its text is translated
+
+
+@dataclass
+class AccessibilitySpec:
+    """``[accessibility]``: what the accessibility statement says (AgID's model)."""
+
+    status: str = "partially_compliant"
+    non_accessible: list[NonAccessibleItem] | None = None  # None: the built-in defaults
+    assessed: date | None = None  # None: the date of the first build, remembered
+    reviewed: date | None = None  # None: the same as ``assessed``
+    feedback_url: str = ""  # None given: the portal's contact form, or its contacts page
+
+
+@dataclass
+class PrivacySpec:
+    """``[privacy]``: the data controller the privacy notice names (GDPR art. 13)."""
+
+    controller: str
+    controller_address: str
+    controller_email: str
+    controller_vat: str = ""
+    dpo_email: str = ""
+
+
 @dataclass
 class TerritorySpec:
     path: Path
@@ -65,6 +102,8 @@ class TerritorySpec:
     cooperatives: list[CooperativeSpec] = field(default_factory=list)
     services: list[ServiceOffer] = field(default_factory=list)
     gift_vouchers: list["GiftVoucherSpec"] = field(default_factory=list)
+    accessibility: AccessibilitySpec = field(default_factory=AccessibilitySpec)
+    privacy: PrivacySpec | None = None  # None only for a spec object built by hand
 
     @property
     def dev_host(self) -> str:
