@@ -8,7 +8,7 @@ though, belongs to the portal it was asked on and opens only on that host.
 
 import re
 import time
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, quote, urlsplit
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -391,7 +391,8 @@ def test_the_checkout_gateway_never_says_an_address_has_an_account(territories):
     for email in ("nuova@example.it", "lucia@example.it"):
         for option in ("new", "anonymous"):
             response = client.post("/shop/checkout/", {"username": email, "options": option})
-            answers[email, option] = (response.status_code, response["Location"].replace(email, "X"))
+            location = response["Location"].replace(quote(email), "X")
+            answers[email, option] = (response.status_code, location)
     assert answers["nuova@example.it", "new"] == answers["lucia@example.it", "new"]
     assert answers["nuova@example.it", "anonymous"] == answers["lucia@example.it", "anonymous"]
     assert answers["lucia@example.it", "anonymous"] == (302, "/shop/checkout/booking/")

@@ -151,7 +151,7 @@ def pending_signup(request: HttpRequest, token: str) -> PendingSignup:
 
 def confirm_signup(request: HttpRequest, token: str) -> tuple[AbstractBaseUser, str]:
     """Create the account a link stands for and sign its owner in: the user, and where they
-    were going. Or raise :class:`SignupLinkError`, having changed nothing."""
+    were going ("" for nowhere in particular). Or raise :class:`SignupLinkError`, having changed nothing."""
     pk = _pending_for(token)
     territory = getattr(request, "territory", None)
     User = get_user_model()
@@ -182,4 +182,4 @@ def confirm_signup(request: HttpRequest, token: str) -> tuple[AbstractBaseUser, 
             user, {"user": user, "request": request}
         )
     login(request, user, backend=BACKEND)
-    return user, pending.redirect_url or settings.LOGIN_REDIRECT_URL
+    return user, pending.redirect_url
