@@ -109,7 +109,9 @@ def test_each_address_gets_one_e_mail_and_only_the_owner_hears_of_the_account(te
     assert [m.to for m in mail.outbox] == [["nuova@example.it"], ["lucia@example.it"]]
     confirm, note = mail.outbox
     assert confirm.subject == "Conferma la registrazione su SondrioWelfare"
-    assert note.subject == "Qualcuno ha provato a registrarsi su SondrioWelfare con il tuo indirizzo"
+    assert note.subject == (
+        "Qualcuno ha provato a registrarsi su SondrioWelfare con il tuo indirizzo"
+    )
     assert PendingSignup.objects.filter(email="nuova@example.it").count() == 1
     assert not PendingSignup.objects.filter(email__iexact="lucia@example.it").exists()
 
@@ -207,8 +209,15 @@ def test_the_account_is_created_only_when_the_link_is_followed(territories):
 
         # Oscar's signal and welcome e-mail, once
         assert registered == ["nuova@example.it"]
-        welcome = [m for m in mail.outbox[1:] if m.to == ["nuova@example.it"]]
-        assert len(welcome) == 1
+        [welcome] = [m for m in mail.outbox[1:] if m.to == ["nuova@example.it"]]
+        assert welcome.subject == "Grazie per la registrazione."
+        assert "il tuo account è pronto" in welcome.body
+        [html] = [content for content, kind in welcome.alternatives if kind == "text/html"]
+        assert '<html lang="it">' in html
+        [account_link] = links_of(welcome)
+        assert urlsplit(account_link).netloc == host_of(sondrio)
+        assert client.get(urlsplit(account_link).path, follow=True).status_code == 200
+        assert follow(account_link)[1]["Location"].startswith("/shop/accounts/login/")
 
         # a second click: a clear page, no second account, no second welcome
         for again in (client_for(sondrio), client):
@@ -363,9 +372,7 @@ def start_as_new_customer(client: Client, email: str) -> str:
 
 
 @pytest.mark.parametrize("same_browser", [True, False])
-def test_a_new_customer_at_checkout_comes_back_signed_in_with_the_basket(
-    territories, same_browser
-):
+def test_a_new_customer_at_checkout_comes_back_signed_in_with_the_basket(territories, same_browser):
     rho = territories["rho"]
     client, offer = basket_client(rho)
     message = start_as_new_customer(client, "nuova@example.it")

@@ -78,9 +78,7 @@ def request_signup(request: HttpRequest, email: str, password: str, redirect_url
     email = normalise_email(email)
     hashed = make_password(password)  # on both paths, so both take the hasher's time
     territory = getattr(request, "territory", None)
-    owner = (
-        get_user_model()._default_manager.filter(email__iexact=email).order_by("pk").first()
-    )
+    owner = get_user_model()._default_manager.filter(email__iexact=email).order_by("pk").first()
     if owner is not None:
         _send(
             ALREADY_REGISTERED,
@@ -108,15 +106,18 @@ def confirmation_url(request: HttpRequest, pending: PendingSignup) -> str:
     return request.build_absolute_uri(reverse("customer:signup-confirm", args=[token]))
 
 
-def _send(code: str, address: str, request: HttpRequest, context: dict) -> None:
+def _email_context(request: HttpRequest) -> dict:
+    """What every sign-up e-mail says of where it comes from, in the page's language."""
     territory = getattr(request, "territory", None)
-    language = translation.get_language() or settings.LANGUAGE_CODE
-    context = {
-        **context,
+    return {
         "portal_name": territory.name if territory else settings.OSCAR_SHOP_NAME,
-        "language": language,
+        "language": translation.get_language() or settings.LANGUAGE_CODE,
         "hours": setting("PORTAL_SIGNUP_LINK_HOURS"),
     }
+
+
+def _send(code: str, address: str, request: HttpRequest, context: dict) -> None:
+    context = {**_email_context(request), **context}
     messages = CommunicationEventType.objects.get_and_render(code, context)
     Dispatcher(logger=logger).dispatch_direct_messages(address, messages)
 
@@ -151,7 +152,8 @@ def pending_signup(request: HttpRequest, token: str) -> PendingSignup:
 
 def confirm_signup(request: HttpRequest, token: str) -> tuple[AbstractBaseUser, str]:
     """Create the account a link stands for and sign its owner in: the user, and where they
-    were going ("" for nowhere in particular). Or raise :class:`SignupLinkError`, having changed nothing."""
+    were going ("" for nowhere in particular). Or raise :class:`SignupLinkError`, having
+    changed nothing."""
     pk = _pending_for(token)
     territory = getattr(request, "territory", None)
     User = get_user_model()
@@ -178,8 +180,11 @@ def confirm_signup(request: HttpRequest, token: str) -> tuple[AbstractBaseUser, 
             ).update(owner=user)
     user_registered.send_robust(sender=confirm_signup, request=request, user=user)
     if getattr(settings, "OSCAR_SEND_REGISTRATION_EMAIL", True):
+        account_url = request.build_absolute_uri(reverse("customer:summary"))
         CustomerDispatcher().send_registration_email_for_user(
-            user, {"user": user, "request": request}
+            user,
+            {"user": user, "request": request, "account_url": account_url}
+            | _email_context(request),
         )
     login(request, user, backend=BACKEND)
     return user, pending.redirect_url
