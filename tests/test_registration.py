@@ -131,7 +131,8 @@ def test_registering_a_known_address_takes_as_long_as_a_new_one(territories):
     for n in range(4):  # side by side, so that the machine's load weighs on both alike
         new += seconds(f"nuova{n}@example.it")
         known += seconds("lucia@example.it")
-    # without the hash on the known path it took about a tenth of the time of a new one
+    print(f"4 registrations each, PBKDF2: new {new:.3f} s, known {known:.3f} s")
+    # without the hash on the known path it took about a thirtieth of the time of a new one (measured)
     assert 0.6 * new < known < 1.6 * new, (new, known)
 
 
