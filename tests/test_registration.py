@@ -93,6 +93,9 @@ def test_a_known_address_gets_exactly_the_page_a_new_one_gets(territories, page)
     new, known = answer("nuova@example.it"), answer("lucia@example.it")
     assert new.status_code == known.status_code == 200
     assert CHECK_YOUR_EMAIL in new.content.decode()
+    assert (
+        "Abbiamo inviato un messaggio a <strong>nuova@example.it</strong>" in new.content.decode()
+    )
     assert visible_text(new, "nuova@example.it") == visible_text(known, "lucia@example.it")
     assert "already exists" not in known.content.decode()
     assert "esiste già" not in known.content.decode()
@@ -196,6 +199,7 @@ def test_the_account_is_created_only_when_the_link_is_followed(territories):
         client, page = follow(link, visitor)
         assert page.status_code == 200
         assert "Crea il mio account" in page.content.decode()
+        assert "account di <strong>nuova@example.it</strong> e accedi" in page.content.decode()
         assert not User.objects.filter(email="nuova@example.it").exists()  # GET makes nothing
 
         response = client.post(urlsplit(link).path)
