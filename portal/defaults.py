@@ -65,6 +65,10 @@ PORTAL_CHECKOUT_STEPS = ("checkout:booking-details", "checkout:payment-details")
 # back, basket reopened (shop/payment/fulfilment.py, settle_abandoned).
 PORTAL_ABANDONED_PAYMENT_MINUTES = 60
 
+# Sign-up (shop/customer/signup.py): how long the confirmation link e-mailed to a new
+# address stays valid; the account is created only when it is followed.
+PORTAL_SIGNUP_LINK_HOURS = 48
+
 # Webinars (portal/events): the zone their times are entered and shown in.
 PORTAL_EVENTS_TIME_ZONE = "Europe/Rome"
 

@@ -15,6 +15,7 @@ Stripe.js's Card Element; the browser talks to three small JSON endpoints here:
 
 import logging
 from decimal import Decimal
+from urllib.parse import urlencode
 
 import stripe
 from django.conf import settings
@@ -71,7 +72,16 @@ def json_error(message: str, status: int) -> JsonResponse:
 
 
 class IndexView(core_views.IndexView):
-    """Sign in or give an e-mail, then straight to the first step (no shipping)."""
+    """Sign in or give an e-mail, then straight to the first step (no shipping). A new
+    customer registers first: the confirmation link brings them back to that step, signed
+    in, with their basket (``shop.customer.signup``)."""
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        if form.is_new_account_checkout():
+            query = urlencode({"next": first_step_url(), "email": form.cleaned_data["username"]})
+            return redirect(f"{reverse('customer:register')}?{query}")
+        return response
 
     def get_success_url(self):
         return first_step_url()

@@ -1,5 +1,25 @@
 import oscar.apps.customer.apps as apps
+from django.urls import path
+from oscar.core.loading import get_class
 
 
 class CustomerConfig(apps.CustomerConfig):
     name = "shop.customer"
+
+    def ready(self):
+        super().ready()
+        self.signup_confirm_view = get_class("customer.views", "SignupConfirmView")
+
+    def get_urls(self):
+        urls = super().get_urls()
+        urls += self.post_process_urls(
+            [
+                # the link e-mailed to a new address: the account is created there
+                path(
+                    "signup/<str:token>/",
+                    self.signup_confirm_view.as_view(),
+                    name="signup-confirm",
+                ),
+            ]
+        )
+        return urls

@@ -2,7 +2,9 @@
 (WCAG 1.3.5): the views load these through ``get_class("customer.forms", …)``; the forms not
 named here come from Oscar unchanged."""
 
+from django.conf import settings
 from oscar.apps.customer import forms as core
+from oscar.apps.customer.utils import normalise_email
 
 
 class _Autocomplete:
@@ -22,7 +24,24 @@ class EmailAuthenticationForm(_Autocomplete, core.EmailAuthenticationForm):
 
 
 class EmailUserCreationForm(_Autocomplete, core.EmailUserCreationForm):
+    """Registration, valid for any well-formed address: whether it has an account is told
+    to its owner by e-mail, never on the page (``shop.customer.signup``)."""
+
     autocomplete = {"email": "email", "password1": "new-password", "password2": "new-password"}
+
+    def clean_email(self) -> str:
+        return normalise_email(self.cleaned_data["email"])
+
+    def clean_redirect_url(self) -> str:
+        """Oscar's check of the address (this host, a URL of ours); "" for none, so that the
+        confirmation link lands on the account page."""
+        if not self.cleaned_data["redirect_url"].strip():
+            return ""
+        url = super().clean_redirect_url()
+        return "" if url == settings.LOGIN_REDIRECT_URL else url
+
+    def save(self, commit: bool = True):
+        raise NotImplementedError("accounts are created by shop.customer.signup.confirm_signup")
 
 
 class ConfirmPasswordForm(_Autocomplete, core.ConfirmPasswordForm):

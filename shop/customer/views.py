@@ -1,13 +1,25 @@
-"""The account's order pages show the portal's own orders only.
+"""The account pages: registration confirmed by e-mail, and the portal's own orders.
+
+Registering (the login-or-register page, the registration page the checkout sends a new
+customer to) always answers "check your e-mail" (``signup.py``).
 
 A citizen signed in on Napoli sees, opens and re-orders Napoli's orders; a Sondrio order is
 a 404 there (re-ordering it would put a service of another territory in Napoli's basket).
 """
 
-from django.shortcuts import get_object_or_404
+from django.contrib import messages
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.translation import gettext
+from django.views import generic
 from oscar.apps.customer import views as core
 from oscar.apps.customer.views import *  # noqa: F403
 from oscar.core.loading import get_model
+
+from portal.defaults import setting
+
+from . import signup
 
 Order = get_model("order", "Order")
 
@@ -33,3 +45,79 @@ class OrderLineView(core.OrderLineView):
     def get_object(self, queryset=None):
         order = get_object_or_404(own_orders(self.request), number=self.kwargs["order_number"])
         return order.lines.get(id=self.kwargs["line_id"])
+
+
+# --- sign-up confirmed by e-mail (shop/customer/signup.py) -------------------------------
+
+
+def signup_sent(request, email: str) -> TemplateResponse:
+    """The one answer to every registration, whether or not the address has an account."""
+    return TemplateResponse(
+        request,
+        "oscar/customer/signup_sent.html",
+        {"email": email, "hours": setting("PORTAL_SIGNUP_LINK_HOURS")},
+    )
+
+
+def _answer_registration(view, form) -> TemplateResponse:
+    data = form.cleaned_data
+    signup.request_signup(view.request, data["email"], data["password1"], data["redirect_url"])
+    return signup_sent(view.request, data["email"])
+
+
+class AccountAuthView(core.AccountAuthView):
+    """Oscar's login-or-register page; registering answers "check your e-mail"."""
+
+    def validate_registration_form(self):
+        form = self.get_registration_form(bind_data=True)
+        if form.is_valid():
+            return _answer_registration(self, form)
+        return self.render_to_response(self.get_context_data(registration_form=form))
+
+
+class AccountRegistrationView(core.AccountRegistrationView):
+    """Oscar's registration page (where the checkout sends a new customer)."""
+
+    def form_valid(self, form):
+        return _answer_registration(self, form)
+
+
+class SignupConfirmView(generic.View):
+    """The e-mailed link. GET shows one button; its POST creates the account and signs in.
+
+    Not on GET: mail scanners that open every link would use it up, and a page of another
+    site could sign a visitor into an account the attacker registered (login CSRF).
+    """
+
+    template_name = "oscar/customer/signup_confirm.html"
+    error_template_name = "oscar/customer/signup_invalid.html"
+    statuses = {
+        signup.SignupLinkError.FORGED: 400,
+        signup.SignupLinkError.OTHER_PORTAL: 400,
+        signup.SignupLinkError.EXPIRED: 410,
+        signup.SignupLinkError.USED: 410,
+        signup.SignupLinkError.REGISTERED: 410,
+    }
+
+    def get(self, request, token: str):
+        try:
+            pending = signup.pending_signup(request, token)
+        except signup.SignupLinkError as error:
+            return self.error(error)
+        return TemplateResponse(request, self.template_name, {"email": pending.email})
+
+    def post(self, request, token: str):
+        try:
+            __, redirect_url = signup.confirm_signup(request, token)
+        except signup.SignupLinkError as error:
+            return self.error(error)
+        messages.success(request, gettext("Welcome! Your account is ready and you are signed in."))
+        return redirect(redirect_url or reverse("customer:summary"))
+
+    def error(self, error: "signup.SignupLinkError") -> TemplateResponse:
+        return TemplateResponse(
+            self.request,
+            self.error_template_name,
+            {"reason": error.reason, "hours": setting("PORTAL_SIGNUP_LINK_HOURS")},
+            status=self.statuses[error.reason],
+        )
