@@ -15,6 +15,7 @@ from collections import defaultdict
 
 from django.conf import settings
 from django.db import transaction
+from django.urls import reverse
 from django.utils import translation
 from oscar.core.loading import get_class, get_model
 
@@ -41,6 +42,20 @@ def is_voucher(line) -> bool:
 
     product = line.product
     return product is not None and product.get_product_class().slug == VOUCHER_CLASS
+
+
+def order_url(order) -> str:
+    """Where the citizen follows ``order``: its page on the portal it was placed on (with the
+    port in development), in the active language; a guest's through the order's hash."""
+    if order.user_id:
+        path = reverse("customer:order", kwargs={"order_number": order.number})
+    else:
+        path = reverse(
+            "customer:anon-order",
+            kwargs={"order_number": order.number, "hash": order.verification_hash()},
+        )
+    root = order.territory.site.root_url if order.territory_id else ""
+    return root + path
 
 
 def _render(code: str, language: str, context: dict) -> dict:
@@ -110,6 +125,7 @@ def send_line_status_email(line, old_status: str, new_status: str) -> bool:
             "status": statuses.label(new_status),
             "message": str(statuses.CITIZEN_MESSAGES[new_status]),
             "site": order.site,
+            "order_url": order_url(order),
         }
         messages = _render(LINE_STATUS_CHANGED, language, context)
     _send([order.email], messages)
@@ -124,6 +140,8 @@ def send_refund_email(order, amount) -> bool:
     if not order.email:
         return False
     language = order.territory.default_language if order.territory_id else settings.LANGUAGE_CODE
-    context = {"order": order, "amount": amount, "site": order.site}
+    with translation.override(language):
+        context = {"order": order, "amount": amount, "site": order.site}
+        context["order_url"] = order_url(order)
     _send([order.email], _render(ORDER_REFUNDED, language, context))
     return True
