@@ -60,6 +60,15 @@ def test_a_wish_list_shows_the_services_of_the_portal_it_is_opened_on(saved, sha
     assert napoli_only.title not in on_sondrio.text
 
 
+def test_the_wish_lists_page_counts_this_portals_services(saved):
+    wishlist, _sondrio_only, napoli_only = saved
+    wishlist.lines.filter(product=napoli_only).delete()
+    page = signed_in("napoli").get(reverse("customer:wishlists-list"))
+    assert [w.services_here for w in page.context["wishlists"]] == [0]
+    page = signed_in("sondrio").get(reverse("customer:wishlists-list"))
+    assert [w.services_here for w in page.context["wishlists"]] == [1]
+
+
 def test_another_portals_service_cannot_be_added_to_a_wish_list(saved):
     wishlist, sondrio_only, napoli_only = saved
     wishlist.lines.all().delete()
@@ -98,3 +107,26 @@ def test_stock_alerts_are_listed_and_made_on_the_services_portal_only(territorie
     create = reverse("customer:alert-create", args=[sondrio_only.pk])
     assert napoli.post(create).status_code == 404
     assert ProductAlert.objects.filter(product=sondrio_only).count() == 1
+
+
+def test_reviews_open_on_the_portals_that_offer_the_service_only(saved):
+    """Reviews are of the platform's shared service; a portal that does not sell it has no
+    page for them, as it has no product page."""
+    _wishlist, sondrio_only, _napoli_only = saved
+    ProductReview = get_model("reviews", "ProductReview")
+    review = ProductReview.objects.create(
+        product=sondrio_only,
+        user=citizen(),
+        title="Molto utile",
+        body="…",
+        score=5,
+        status=ProductReview.APPROVED,
+    )
+    args = {"product_slug": sondrio_only.slug, "product_pk": sondrio_only.pk}
+    reviews = reverse("catalogue:reviews-list", kwargs=args)
+    detail = reverse("catalogue:reviews-detail", kwargs={**args, "pk": review.pk})
+    add = reverse("catalogue:reviews-add", kwargs=args)
+    for url in (reviews, detail, add):
+        assert signed_in("napoli").get(url).status_code == 404, url
+    assert "Molto utile" in portal_client("sondrio").get(reviews).text
+    assert "Molto utile" in portal_client("sondrio").get(detail).text

@@ -1,5 +1,6 @@
 """The account's wish lists, each portal showing and accepting its own services only."""
 
+from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404
 from oscar.apps.customer.wishlists import views as core
 from oscar.apps.customer.wishlists.views import *  # noqa: F403
@@ -14,6 +15,16 @@ def _territory(request):
 def offered_product_or_404(request, pk):
     """The product ``pk`` if this portal offers it: another portal's is not added here."""
     return get_object_or_404(offered_products(_territory(request)), pk=pk)
+
+
+class WishListListView(core.WishListListView):
+    def get_queryset(self):
+        here = offered_products(_territory(self.request)).values("pk")
+        return (
+            super()
+            .get_queryset()
+            .annotate(services_here=Count("lines", filter=Q(lines__product__in=here)))
+        )
 
 
 class WishListDetailView(core.WishListDetailView):
