@@ -113,3 +113,20 @@ def test_notifications_are_shown_counted_and_changed_on_their_portal_only(territ
     assert "Avviso di Sondrio" in inbox.text
     assert inbox.context["num_unread_notifications"] == 1
     assert sondrio.get(reverse("customer:notifications-detail", args=[note.pk])).status_code == 200
+
+
+def test_a_status_change_email_is_in_the_history_of_the_orders_portal(
+    territories, django_capture_on_commit_callbacks
+):
+    basket = basket_with(territories["rho"], ["yoga-bambini-online"], user=citizen())
+    book(basket, territories["rho"])
+    order = place(basket, user=citizen())
+    with django_capture_on_commit_callbacks(execute=True):
+        order.lines.get().set_status("accepted")
+    [email] = Email.objects.filter(user=citizen(), subject__contains="Accettato")
+    assert email.territory == territories["rho"]
+    rho, napoli = portal_client("rho"), portal_client("napoli")
+    rho.force_login(citizen())
+    napoli.force_login(citizen())
+    assert email.subject in rho.get(reverse("customer:email-list")).text
+    assert email.subject not in napoli.get(reverse("customer:email-list")).text

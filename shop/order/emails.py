@@ -58,16 +58,31 @@ def order_url(order) -> str:
     return root + path
 
 
+def _owner(order):
+    """The signed-in citizen who placed ``order``, if the e-mail goes to their address."""
+    user = order.user
+    return user if user is not None and user.email and user.email == order.email else None
+
+
 def _render(code: str, language: str, context: dict) -> dict:
     with translation.override(language):
         return CommunicationEventType.objects.get_and_render(code, context)
 
 
-def _send(recipients: list[str], messages: dict) -> None:
+def _send(recipients: list[str], messages: dict, record_for=None) -> None:
+    """Send after commit; ``record_for`` (the citizen) keeps a copy in their e-mail history,
+    on the portal ``messages["territory"]`` names."""
+
     def send():
         dispatcher = Dispatcher(logger=logger)
         for email in recipients:
-            dispatcher.dispatch_direct_messages(email, messages)
+            sent = dispatcher.dispatch_direct_messages(email, messages)
+            if (
+                sent is not None
+                and record_for is not None
+                and settings.OSCAR_SAVE_SENT_EMAILS_TO_DB
+            ):
+                dispatcher.create_email(record_for, messages, sent)
 
     transaction.on_commit(send)
 
@@ -128,7 +143,8 @@ def send_line_status_email(line, old_status: str, new_status: str) -> bool:
             "order_url": order_url(order),
         }
         messages = _render(LINE_STATUS_CHANGED, language, context)
-    _send([order.email], messages)
+    messages["territory"] = order.territory
+    _send([order.email], messages, record_for=_owner(order))
     return True
 
 
@@ -143,5 +159,7 @@ def send_refund_email(order, amount) -> bool:
     with translation.override(language):
         context = {"order": order, "amount": amount, "site": order.site}
         context["order_url"] = order_url(order)
-    _send([order.email], _render(ORDER_REFUNDED, language, context))
+    messages = _render(ORDER_REFUNDED, language, context)
+    messages["territory"] = order.territory
+    _send([order.email], messages, record_for=_owner(order))
     return True
