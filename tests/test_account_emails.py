@@ -130,3 +130,35 @@ def test_a_status_change_email_is_in_the_history_of_the_orders_portal(
     napoli.force_login(citizen())
     assert email.subject in rho.get(reverse("customer:email-list")).text
     assert email.subject not in napoli.get(reverse("customer:email-list")).text
+
+
+def test_old_emails_are_assigned_to_the_portal_their_links_or_order_name(territories):
+    """Migration 0006: a row from before the field goes to the one portal it names."""
+    import importlib
+
+    from django.apps import apps
+
+    assign = importlib.import_module(
+        "shop.communication.migrations.0006_assign_old_rows_to_portals"
+    ).assign
+    user = lucia()
+    basket = basket_with(territories["rho"], ["yoga-bambini-online"], user=citizen())
+    book(basket, territories["rho"])
+    order = place(basket, user=citizen())
+    by_link = Email.objects.create(
+        user=user, subject="Reimposta", body_text="http://sondrio.localhost/shop/x/"
+    )
+    by_order = Email.objects.create(
+        user=user, subject=f"Conferma dell'ordine {order.number}", body_text="Grazie"
+    )
+    two_portals = Email.objects.create(
+        user=user,
+        subject="Due",
+        body_text="http://sondrio.localhost/ http://napoli.localhost/",
+    )
+    nothing = Email.objects.create(user=user, subject="Nulla", body_text="Ciao")
+    assign(apps, None)
+    territory = {e.pk: e.territory for e in Email.objects.filter(user=user)}
+    assert territory[by_link.pk] == territories["sondrio"]
+    assert territory[by_order.pk] == territories["rho"]
+    assert territory[two_portals.pk] is None and territory[nothing.pk] is None
