@@ -24,9 +24,12 @@ def links_of(message) -> list[str]:
     return sorted(links)
 
 
-def assert_links_open_on(territory, message, user) -> None:
+def assert_links_open_on(
+    territory, message, user, *, login_path: str = "/admin/login/", opens=None
+) -> None:
     """Each link is on the portal's own address (its port in development); signed out it
-    leads to that host's admin login page, signed in as ``user`` it opens."""
+    leads to that host's login page (``login_path``: the admin's, or the shop's), signed in as
+    ``user`` it opens, and ``opens(response, link)`` checks it is the right page."""
     links = links_of(message)
     assert links, message.body
     own = urlsplit(territory.site.root_url).netloc
@@ -40,14 +43,18 @@ def assert_links_open_on(territory, message, user) -> None:
         if response.status_code == 302:
             login = urlsplit(response["Location"])
             assert login.netloc in ("", parts.netloc), link
-            assert login.path == "/admin/login/", link
+            assert login.path == login_path, link
             assert anonymous.get(login.path, {"next": parts.path}).status_code == 200, link
         else:  # a public page (the approved page's live address)
             assert response.status_code == 200, link
 
         signed_in = Client(HTTP_HOST=parts.netloc)
-        signed_in.force_login(user)
-        assert signed_in.get(target).status_code == 200, link
+        if user is not None:
+            signed_in.force_login(user)
+        response = signed_in.get(target)
+        assert response.status_code == 200, link
+        if opens is not None:
+            opens(response, link)
 
 
 def submit(territory, editor, title: str):

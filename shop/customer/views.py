@@ -1,4 +1,5 @@
-"""The account pages: registration confirmed by e-mail, and the portal's own orders.
+"""The account pages: registration confirmed by e-mail, and the portal's own orders and
+e-mails.
 
 Registering (the login-or-register page, the registration page the checkout sends a new
 customer to) always answers "check your e-mail" (``signup.py``).
@@ -18,6 +19,7 @@ from oscar.apps.customer.views import *  # noqa: F403
 from oscar.core.loading import get_model
 
 from portal.defaults import setting
+from shop.communication.portals import sent_on
 
 from . import signup
 
@@ -34,6 +36,13 @@ def own_orders(request):
 class OrderHistoryView(core.OrderHistoryView):
     def get_queryset(self):
         return super().get_queryset().filter(territory=getattr(self.request, "territory", None))
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["other_portals"] = other_portals(
+            self.request, Order._default_manager.filter(user=self.request.user)
+        )
+        return context
 
 
 class OrderDetailView(core.OrderDetailView):
@@ -121,3 +130,46 @@ class SignupConfirmView(generic.View):
             {"reason": error.reason, "hours": setting("PORTAL_SIGNUP_LINK_HOURS")},
             status=self.statuses[error.reason],
         )
+
+
+Email = get_model("communication", "Email")
+
+
+def other_portals(request, *querysets) -> list:
+    """The other portals where the signed-in person has the history of ``querysets``
+    (e-mails, orders): the account links to them instead of showing their rows here."""
+    from portal.territories.models import Territory
+
+    here = getattr(request, "territory", None)
+    ids = set()
+    for queryset in querysets:
+        ids.update(queryset.exclude(territory=None).values_list("territory", flat=True))
+    return list(
+        Territory.objects.filter(pk__in=ids)
+        .exclude(pk=getattr(here, "pk", None))
+        .select_related("site")
+        .order_by("name")
+    )
+
+
+class EmailHistoryView(core.EmailHistoryView):
+    """The e-mails this portal sent; another portal's are listed there, not here."""
+
+    def get_queryset(self):
+        return sent_on(super().get_queryset(), getattr(self.request, "territory", None))
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["other_portals"] = other_portals(
+            self.request, Email._default_manager.filter(user=self.request.user)
+        )
+        return context
+
+
+class EmailDetailView(core.EmailDetailView):
+    def get_object(self, queryset=None):
+        own = sent_on(
+            Email._default_manager.filter(user=self.request.user),
+            getattr(self.request, "territory", None),
+        )
+        return get_object_or_404(own, id=self.kwargs["email_id"])

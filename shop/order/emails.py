@@ -15,6 +15,7 @@ from collections import defaultdict
 
 from django.conf import settings
 from django.db import transaction
+from django.urls import reverse
 from django.utils import translation
 from oscar.core.loading import get_class, get_model
 
@@ -43,16 +44,45 @@ def is_voucher(line) -> bool:
     return product is not None and product.get_product_class().slug == VOUCHER_CLASS
 
 
+def order_url(order) -> str:
+    """Where the citizen follows ``order``: its page on the portal it was placed on (with the
+    port in development), in the active language; a guest's through the order's hash."""
+    if order.user_id:
+        path = reverse("customer:order", kwargs={"order_number": order.number})
+    else:
+        path = reverse(
+            "customer:anon-order",
+            kwargs={"order_number": order.number, "hash": order.verification_hash()},
+        )
+    root = order.territory.site.root_url if order.territory_id else ""
+    return root + path
+
+
+def _owner(order):
+    """The signed-in citizen who placed ``order``, if the e-mail goes to their address."""
+    user = order.user
+    return user if user is not None and user.email and user.email == order.email else None
+
+
 def _render(code: str, language: str, context: dict) -> dict:
     with translation.override(language):
         return CommunicationEventType.objects.get_and_render(code, context)
 
 
-def _send(recipients: list[str], messages: dict) -> None:
+def _send(recipients: list[str], messages: dict, record_for=None) -> None:
+    """Send after commit; ``record_for`` (the citizen) keeps a copy in their e-mail history,
+    on the portal ``messages["territory"]`` names."""
+
     def send():
         dispatcher = Dispatcher(logger=logger)
         for email in recipients:
-            dispatcher.dispatch_direct_messages(email, messages)
+            sent = dispatcher.dispatch_direct_messages(email, messages)
+            if (
+                sent is not None
+                and record_for is not None
+                and settings.OSCAR_SAVE_SENT_EMAILS_TO_DB
+            ):
+                dispatcher.create_email(record_for, messages, sent)
 
     transaction.on_commit(send)
 
@@ -110,9 +140,11 @@ def send_line_status_email(line, old_status: str, new_status: str) -> bool:
             "status": statuses.label(new_status),
             "message": str(statuses.CITIZEN_MESSAGES[new_status]),
             "site": order.site,
+            "order_url": order_url(order),
         }
         messages = _render(LINE_STATUS_CHANGED, language, context)
-    _send([order.email], messages)
+    messages["territory"] = order.territory
+    _send([order.email], messages, record_for=_owner(order))
     return True
 
 
@@ -124,6 +156,10 @@ def send_refund_email(order, amount) -> bool:
     if not order.email:
         return False
     language = order.territory.default_language if order.territory_id else settings.LANGUAGE_CODE
-    context = {"order": order, "amount": amount, "site": order.site}
-    _send([order.email], _render(ORDER_REFUNDED, language, context))
+    with translation.override(language):
+        context = {"order": order, "amount": amount, "site": order.site}
+        context["order_url"] = order_url(order)
+    messages = _render(ORDER_REFUNDED, language, context)
+    messages["territory"] = order.territory
+    _send([order.email], messages, record_for=_owner(order))
     return True
