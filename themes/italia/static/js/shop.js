@@ -10,6 +10,14 @@
             .attr('aria-label', $messages.data('close-label') || ''));
         $messages.append($alert);
     };
+    // The catalogue's search and filters (browse.html): open in the sidebar of a wide
+    // screen, folded before the cards on a phone until the visitor opens them.
+    var filters = document.getElementById('portal-filters');
+    if (filters) {
+        var wide = window.matchMedia('(min-width: 992px)');
+        filters.open = wide.matches;
+        wide.addEventListener('change', function () { filters.open = wide.matches; });
+    }
     $(function () {
         oscar.init();
         // the basket page's forms (Oscar's basket.html starts them inline)
