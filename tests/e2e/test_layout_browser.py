@@ -139,3 +139,38 @@ def category_heading(slug: str) -> str:
 
     with translation.override("it"):
         return translation.gettext("Categories")
+
+
+@pytest.fixture
+def citizen(django_db_blocker):
+    from django.contrib.auth import get_user_model
+
+    with django_db_blocker.unblock():
+        user = get_user_model().objects.create_user(
+            "reflow@example.it", "reflow@example.it", "a long enough password 1"
+        )
+        yield user
+        user.delete()
+
+
+def test_the_account_pages_fit_320_px_in_german(phone, portal_server, citizen):  # noqa: F811
+    """The profile's table is wider than a phone in German ("Registrierungsdatum"): it
+    scrolls in its own box, which the keyboard can reach, and the page does not."""
+    base = f"http://sondrio.localhost:{portal_server.port}"
+    phone.goto(base + "/shop/accounts/login/")
+    phone.fill("input[name=login-username]", citizen.email)
+    phone.fill("input[name=login-password]", "a long enough password 1")
+    phone.locator("form").filter(has=phone.locator("input[name=login-username]")).locator(
+        "button[type=submit]"
+    ).click()
+    phone.wait_for_load_state()
+    wide = {}
+    for path in ("/de/shop/accounts/profile/", "/de/shop/accounts/orders/", "/shop/accounts/"):
+        phone.goto(base + path)
+        assert "/login/" not in phone.url
+        if found := wider_than(phone, 320):
+            wide[path] = found
+    assert wide == {}
+    phone.goto(base + "/de/shop/accounts/profile/")
+    box = phone.locator("main .portal-table-scroll").first
+    assert box.get_attribute("tabindex") == "0" and box.get_attribute("aria-label")
