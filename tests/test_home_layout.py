@@ -42,4 +42,4 @@ def test_the_home_pages_image_comes_with_the_page(territories, slug):
     img = re.search(r"<img [^>]*>", figure.group(1)).group(0)
     assert 'alt="Cerchi colorati"' in img
     assert "loading=" not in img  # fetched with the page
-    assert html.index("portal-figure") < html.index("Scopri i servizi")
+    assert html.index("portal-figure") < html.index('class="portal-cta-title">Scopri i servizi')
