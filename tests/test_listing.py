@@ -8,14 +8,15 @@ from decimal import Decimal
 
 import pytest
 from django.template import engines
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext, ngettext
 from oscar.core.loading import get_model
 
 from portal.content.models import ServiceIndexPage
 from shop.catalogue.cards import ServiceCard, categories_of, format_price
-from shop.catalogue.listing import ListingFilter, count, listing_page
+from shop.catalogue.listing import ListingFilter, count, featured_services, listing_page
 from shop.catalogue.scoping import offered_in
+from shop.giftcards.products import VOUCHER_CLASS
 from shop.partner.strategy import TerritoryStrategy
 from tests.conftest import portal_client
 from tests.test_news import path_of
@@ -193,7 +194,10 @@ def test_the_same_card_renders_in_each_language_it_is_shown_in(db):
 
 def test_the_home_page_features_the_latest_updated_services_and_the_index_lists_all(territories):
     sondrio = territories["sondrio"]
-    newest = list(offered_in(sondrio).order_by("-date_updated", "pk")[:6])
+    offered = offered_in(sondrio)
+    newest = list(
+        offered.exclude(product_class__slug=VOUCHER_CLASS).order_by("-date_updated", "pk")[:6]
+    )
     home = portal_client("sondrio").get("/").content.decode()
     assert cards_shown(home) == [p.upc for p in newest]
 
@@ -201,6 +205,46 @@ def test_the_home_page_features_the_latest_updated_services_and_the_index_lists_
     html = portal_client("sondrio").get(path_of(index)).content.decode()
     every = offered_in(sondrio).order_by("title", "pk")
     assert cards_shown(html) == [p.upc for p in every] and len(every) > 6
+
+
+def is_voucher(upc: str) -> bool:
+    return Product.objects.get(upc=upc).product_class.slug == VOUCHER_CLASS
+
+
+@pytest.mark.parametrize("slug", ["sondrio", "cremona"])
+def test_the_featured_services_put_the_services_before_the_gift_vouchers(territories, slug):
+    """The home page leads with what the portal offers: a gift voucher updated last (the
+    generator writes the vouchers after the services) still comes after every service."""
+    territory = territories[slug]
+    vouchers = offered_in(territory).filter(product_class__slug=VOUCHER_CLASS)
+    assert vouchers.exists()
+    Product.objects.filter(pk__in=vouchers.values("pk")).update(date_updated=timezone.now())
+    services = offered_in(territory).exclude(product_class__slug=VOUCHER_CLASS)
+
+    with translation.override("it"):
+        cards = featured_services(territory, limit=100)
+    kinds = [is_voucher(card.upc) for card in cards]
+    assert kinds[0] is False and kinds == sorted(kinds)  # services, then vouchers
+    assert kinds.count(False) == services.count() and kinds.count(True) == vouchers.count()
+    # the other portal's vouchers are not among them
+    assert {card.upc for card in cards if is_voucher(card.upc)} == set(
+        vouchers.values_list("upc", flat=True)
+    )
+
+    # the first card on the home page, in every theme, is a service
+    home = portal_client(slug).get("/").content.decode()
+    assert not is_voucher(cards_shown(home)[0])
+    assert not any(is_voucher(upc) for upc in cards_shown(home)[: min(6, services.count())])
+
+
+def test_a_portal_that_sells_only_vouchers_features_them(territories):
+    sondrio = territories["sondrio"]
+    StockRecord.objects.filter(territory=sondrio).exclude(
+        product__product_class__slug=VOUCHER_CLASS
+    ).delete()
+    with translation.override("it"):
+        cards = featured_services(sondrio, limit=6)
+    assert cards and all(is_voucher(card.upc) for card in cards)
 
 
 def status_line(html: str) -> str:

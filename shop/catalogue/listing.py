@@ -26,12 +26,14 @@ from django.db import connection
 from oscar.core.loading import get_model
 
 from portal.territories.models import Territory
+from shop.giftcards.products import VOUCHER_CLASS
 
 from .cards import CardList, ServiceCard, card_for
 from .facets import AUDIENCE, DELIVERY, FACETS, SEPARATOR
 from .search import full_text_prefix, search_terms, words_sql
 
 Product = get_model("catalogue", "Product")
+ProductClass = get_model("catalogue", "ProductClass")
 ProductCategory = get_model("catalogue", "ProductCategory")
 Category = get_model("catalogue", "Category")
 StockRecord = get_model("partner", "StockRecord")
@@ -47,9 +49,19 @@ class ListingFilter:
     category_ids: Sequence[int] | None = None
 
 
-# How a listing can be ordered: by title (the catalogue), or the latest updated first (the
-# home page's featured services).
-ORDERS = {"title": "{t}.title, {t}.id", "newest": "{t}.date_updated DESC, {t}.id"}
+# How a listing can be ordered: by title (the catalogue), the latest updated first, or the
+# home page's featured services: the services first, the newest first, then the gift vouchers
+# (a voucher is a present to buy, not a service: leading with it hides what the portal offers).
+ORDERS = {
+    "title": "{t}.title, {t}.id",
+    "newest": "{t}.date_updated DESC, {t}.id",
+    "featured": (
+        "CASE WHEN {t}.product_class_id IN (SELECT vc.id FROM "
+        + ProductClass._meta.db_table
+        + f" vc WHERE vc.slug = '{VOUCHER_CLASS}') THEN 1 ELSE 0 END, "
+        + "{t}.date_updated DESC, {t}.id"
+    ),
+}
 
 
 @dataclass(frozen=True)
@@ -200,6 +212,12 @@ def listing_page(
     # a row without its last column (the total) is what its card shows
     cards = [_card_of_row(row[:-1], shared) for row in rows]
     return ListingPage(cards=cards, total=rows[0][-1] if rows else 0)
+
+
+def featured_services(territory: Territory | None, limit: int) -> list[ServiceCard]:
+    """The home page's featured services: at most ``limit`` cards, the services the territory
+    offers before its gift vouchers, each group the latest updated first."""
+    return listing_page(territory, ListingFilter(), limit=limit, order="featured").cards
 
 
 @lru_cache(maxsize=4096)

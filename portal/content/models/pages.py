@@ -71,12 +71,11 @@ class HomePage(BasePage):
         verbose_name = _("home page")
 
     def get_context(self, request, *args, **kwargs):
-        from shop.catalogue.listing import ListingFilter, listing_page
+        from shop.catalogue.listing import featured_services
 
         context = super().get_context(request, *args, **kwargs)
         territory = getattr(request, "territory", None)
-        featured = listing_page(territory, ListingFilter(), limit=FEATURED_SERVICES, order="newest")
-        context["featured_services"] = featured.cards
+        context["featured_services"] = featured_services(territory, FEATURED_SERVICES)
         context["latest_news"] = latest_news(self, LATEST_NEWS)
         context["campaign"] = running_campaign(self.campaign, timezone.now())
         return context
