@@ -133,6 +133,12 @@ def test_no_violation_from_home_to_thank_you(browser, portal_server, committed, 
     )
     assert primary.strip() == Territory.objects.get(slug=slug).palette["primary"]
     assert page.locator(f"body.portal-theme-{THEMES[slug]}").count() == 1
+    # Bootstrap Italia's fonts come from fonts.css (its loadFonts() <style> would be refused)
+    loaded = page.evaluate(
+        "document.fonts.ready.then(() => [...document.fonts]"
+        ".filter(f => f.status === 'loaded').map(f => f.family.replace(/\"/g, '')))"
+    )
+    assert "Titillium Web" in loaded, loaded
 
     opened(page, base + urlsplit(service_page[slug].full_url).path)
     opened(page, base + "/servizi/")
