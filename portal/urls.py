@@ -21,6 +21,12 @@ urlpatterns = [
     path("shop/payment/", include("shop.payment.urls")),
     path("sitemap.xml", content_views.sitemap, name="portal-sitemap"),
     path("robots.txt", content_views.robots_txt, name="portal-robots"),
+    # each portal's colours, the address versioned by their hash (portal/territories/palette.py)
+    re_path(
+        r"^theme/palette-(?P<version>[0-9a-f]{1,64})\.css$",
+        territory_views.palette,
+        name="portal-palette",
+    ),
 ]
 
 if setting("PORTAL_SERVE_MEDIA"):

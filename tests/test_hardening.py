@@ -168,6 +168,54 @@ def test_public_pages_have_a_strict_csp_and_a_permissions_policy(territories):
     assert "geolocation=()" in response["Permissions-Policy"]
 
 
+def directive(policy: str, name: str) -> str:
+    return next(d.strip() for d in policy.split(";") if d.strip().startswith(name + " "))
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("slug", ["sondrio", "rho"])  # the italia and the borgo theme
+def test_public_pages_allow_no_inline_style_and_carry_none(territories, slug):
+    from tests.editorial import add_service_page, offered_product
+
+    client = portal_client(slug)
+    product = offered_product(territories[slug])
+    service_page = add_service_page(territories[slug], product)
+    client.post(f"/shop/basket/add/{product.pk}/", {"quantity": 1})
+    paths = [
+        "/",
+        service_page.get_url(),
+        "/shop/catalogue/",
+        product.get_absolute_url(),
+        "/shop/basket/",
+        "/shop/checkout/",
+        "/search/?q=casa",
+        "/nessuna-pagina/",  # the 404 page
+    ]
+    for path in paths:
+        response = client.get(path)
+        assert response.status_code in (200, 404), (path, response.status_code)
+        assert directive(response["Content-Security-Policy"], "style-src") == "style-src 'self'"
+        html = response.content.decode()
+        assert "<style" not in html, path
+        assert not re.findall(r"<[^>]+\sstyle=[^>]*>", html), path
+
+
+@pytest.mark.django_db
+def test_the_server_error_page_needs_no_inline_style(territories):
+    from django.contrib.staticfiles import finders
+    from django.utils import translation
+    from django.views.defaults import server_error
+
+    from portal.territories.themes import use_theme
+
+    with use_theme("italia"), translation.override("it"):
+        html = server_error(RequestFactory().get("/")).content.decode()
+    assert "<h1>Si è verificato un errore</h1>" in html
+    assert "<style" not in html and " style=" not in html
+    assert '<link rel="stylesheet" href="/static/italia/css/error.css">' in html
+    assert "header { background: #0066cc" in open(finders.find("italia/css/error.css")).read()
+
+
 @pytest.mark.django_db
 def test_the_admin_has_its_own_policy_and_still_works(territories, django_user_model):
     admin = Client(HTTP_HOST="localhost")

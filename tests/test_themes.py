@@ -1,5 +1,7 @@
 """The spec picks the theme and the palette; switching theme needs no code."""
 
+import re
+
 import pytest
 
 from portal.territories.themes import available_themes, theme_chain
@@ -33,9 +35,77 @@ def test_switching_a_territorys_theme_needs_no_code(territories):
     assert BORGO_CSS not in portal_client("napoli").get("/").content.decode()
 
 
+def palette_of(client) -> tuple[str, str]:
+    """The address of the palette stylesheet a portal's home links, and that file's text."""
+    html = client.get("/").content.decode()
+    match = re.search(r'<link rel="stylesheet" href="(/theme/palette-[0-9a-f]+\.css)">', html)
+    assert match, "the home page links no palette stylesheet"
+    response = client.get(match.group(1))
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/css; charset=utf-8"
+    return match.group(1), response.content.decode()
+
+
 def test_the_specs_palette_reaches_the_page(territories):
     napoli = territories["napoli"]
     assert napoli.palette["primary"] == "#00687a"  # from sites/napoli.toml
-    html = portal_client("napoli").get("/").content.decode()
-    assert "--portal-primary: #00687a" in html
-    assert "--portal-primary: #00687a" not in portal_client("sondrio").get("/").content.decode()
+    napoli_url, napoli_css = palette_of(portal_client("napoli"))
+    sondrio_url, sondrio_css = palette_of(portal_client("sondrio"))
+    assert "--portal-primary: #00687a;" in napoli_css
+    assert "--portal-primary: #0b5c8a;" in sondrio_css  # sites/sondrio.toml
+    assert napoli_url != sondrio_url
+    # the palette is no inline <style> any more
+    assert "--portal-primary" not in portal_client("napoli").get("/").content.decode()
+
+
+def test_each_portal_gets_its_own_palette_on_the_same_address(territories):
+    """The address names a version, not a portal: the host decides whose colours come back."""
+    napoli_url, _ = palette_of(portal_client("napoli"))
+    css = portal_client("sondrio").get(napoli_url).content.decode()
+    assert "--portal-primary: #0b5c8a;" in css and "#00687a" not in css
+
+
+def test_a_borgo_portal_gets_its_palette_too(territories):
+    _, css = palette_of(portal_client("rho"))
+    assert "--portal-primary: #3d6b35;" in css  # sites/rho.toml
+    assert "--portal-on-secondary: #1b1b1b;" in css  # dark text on the light #f0a202
+
+
+def test_the_palette_is_cached_for_a_year_and_revalidated_by_etag(territories):
+    client = portal_client("sondrio")
+    url, _ = palette_of(client)
+    response = client.get(url)
+    assert response["Cache-Control"] == "public, max-age=31536000, immutable"
+    assert response["ETag"] == f'"{url.removeprefix("/theme/palette-").removesuffix(".css")}"'
+    again = client.get(url, HTTP_IF_NONE_MATCH=response["ETag"])
+    assert again.status_code == 304 and again.content == b""
+
+
+def test_a_changed_colour_changes_the_address_and_the_file(territories):
+    client = portal_client("sondrio")
+    old_url, old_css = palette_of(client)
+    sondrio = territories["sondrio"]
+    sondrio.palette = {**sondrio.palette, "primary": "#5a2d82"}
+    sondrio.save()
+    new_url, new_css = palette_of(client)
+    assert new_url != old_url
+    assert "--portal-primary: #5a2d82;" in new_css and "#0b5c8a" not in new_css
+    # a page cached before the change names the old address: it gets today's colours, and
+    # is told to ask again rather than keep them for a year
+    stale = client.get(old_url)
+    assert stale.content.decode() == new_css
+    assert stale["Cache-Control"] == "public, no-cache"
+
+
+def test_a_colour_that_is_not_a_colour_cannot_write_css(territories):
+    sondrio = territories["sondrio"]
+    sondrio.palette = {"primary": "red;}body{display:none", "secondary": "#f2a900"}
+    sondrio.save()
+    _, css = palette_of(portal_client("sondrio"))
+    assert "display:none" not in css
+    assert "--portal-primary: #0066cc;" in css  # the default theme's blue instead
+
+
+def test_the_palette_address_takes_only_a_version(territories):
+    assert portal_client("sondrio").get("/theme/palette-x.css").status_code == 404
+    assert portal_client("sondrio").post("/theme/palette-abc.css").status_code == 405

@@ -5,7 +5,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import dj_database_url
-from csp.constants import NONE, SELF, UNSAFE_INLINE
+from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
 from oscar.defaults import *  # noqa: F403  (Oscar's OSCAR_* defaults, overridden below)
 
@@ -350,8 +350,10 @@ CONTENT_SECURITY_POLICY = {
         # no inline script at all: the themes' scripts are files, so that cached fragments
         # and cached pages carry no per-request nonce
         "script-src": [SELF, *_STRIPE_ORIGINS],
-        # inline styles stay allowed: the portal's palette <style> and a few style attributes
-        "style-src": [SELF, UNSAFE_INLINE],
+        # no inline style either: the portal's palette is a stylesheet (/theme/palette-….css),
+        # and no public template has a style="" attribute (scripts set styles through the
+        # CSSOM, which the policy allows)
+        "style-src": [SELF],
         "img-src": [SELF, "data:", *_STRIPE_ORIGINS],
         "font-src": [SELF, "data:"],
         "connect-src": [SELF, *_STRIPE_ORIGINS],

@@ -47,6 +47,10 @@
         if ($('#basket_formset').length) {
             oscar.basket.init({basketURL: script.dataset.basketUrl});
         }
+        // the thank-you page's print button (Oscar's has an onclick="", which the CSP refuses)
+        $('button[data-behaviours~="print"]').on('click', function () {
+            window.print();
+        });
         if ($('.notifications, #notifications').length && oscar.notifications) {
             oscar.notifications.init();
         }
