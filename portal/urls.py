@@ -6,12 +6,14 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from portal.content import link_choosers
 from portal.content import views as content_views
 from portal.defaults import setting
 from portal.security import views as security_views
 from portal.territories import views as territory_views
 
 urlpatterns = [
+    *link_choosers.urlpatterns,  # Wagtail's link choosers, answering bad input with a form error
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -233,6 +233,8 @@ PATTERNS = {
     ("wagtailadmin_choose_page_email_link", "admin/choose-email-link/"): {},
     ("wagtailadmin_choose_page_phone_link", "admin/choose-phone-link/"): {},
     ("wagtailadmin_choose_page_anchor_link", "admin/choose-anchor-link/"): {},
+    ("portal_choose_external_link", "admin/choose-external-link/"): {},
+    ("portal_choose_email_link", "admin/choose-email-link/"): {},
     ("wagtailadmin_tag_autocomplete", "admin/tag-autocomplete/"): {},
     (
         "wagtailadmin_tag_model_autocomplete",
