@@ -1,7 +1,6 @@
 from django.apps import apps
-from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
-from django.urls import include, path, re_path
+from django.urls import include, path
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
@@ -25,17 +24,10 @@ urlpatterns = [
     path("robots.txt", content_views.robots_txt, name="portal-robots"),
 ]
 
-if setting("PORTAL_SERVE_MEDIA"):
-    # not django.conf.urls.static.static(): it serves nothing unless DEBUG is on
-    from django.views.static import serve
+if setting("PORTAL_SERVE_MEDIA"):  # the demo and development: each upload on its portal's host
+    from portal.territories import media
 
-    urlpatterns.append(
-        re_path(
-            rf"^{settings.MEDIA_URL.strip('/')}/(?P<path>.*)$",
-            serve,
-            {"document_root": settings.MEDIA_ROOT},
-        )
-    )
+    urlpatterns += media.urlpatterns
 
 urlpatterns += i18n_patterns(
     path("shop/giftcards/", include("shop.giftcards.urls")),
