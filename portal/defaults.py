@@ -54,6 +54,7 @@ PORTAL_BASKET_COOKIE_SAMESITE = "Lax"
 PORTAL_TRUSTED_PROXIES = 0
 PORTAL_STAFF_PATHS = ("/admin/", "/shop/dashboard/")
 PORTAL_TWO_FACTOR_REQUIRED = False
+PORTAL_RECOVERY_CODES = 10  # single-use codes shown when an authenticator app is added
 PORTAL_CATALOGUE_MANAGERS_GROUP = "Gestori del catalogo"  # made by the generator (a name is data)
 
 # The checkout's steps after the index (sign in or guest e-mail), as URL names, in order.

@@ -1,17 +1,18 @@
 from django.apps import apps
-from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
-from django.urls import include, path, re_path
+from django.urls import include, path
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from portal.content import link_choosers
 from portal.content import views as content_views
 from portal.defaults import setting
 from portal.security import views as security_views
 from portal.territories import views as territory_views
 
 urlpatterns = [
+    *link_choosers.urlpatterns,  # Wagtail's link choosers, answering bad input with a form error
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("i18n/", include("django.conf.urls.i18n")),
@@ -29,17 +30,10 @@ urlpatterns = [
     ),
 ]
 
-if setting("PORTAL_SERVE_MEDIA"):
-    # not django.conf.urls.static.static(): it serves nothing unless DEBUG is on
-    from django.views.static import serve
+if setting("PORTAL_SERVE_MEDIA"):  # the demo and development: each upload on its portal's host
+    from portal.territories import media
 
-    urlpatterns.append(
-        re_path(
-            rf"^{settings.MEDIA_URL.strip('/')}/(?P<path>.*)$",
-            serve,
-            {"document_root": settings.MEDIA_ROOT},
-        )
-    )
+    urlpatterns += media.urlpatterns
 
 urlpatterns += i18n_patterns(
     path("shop/giftcards/", include("shop.giftcards.urls")),

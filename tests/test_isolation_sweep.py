@@ -1,5 +1,7 @@
 """The isolation sweep: every URL pattern of the Wagtail admin and of the shop dashboard,
-requested as every role of one portal with the other portal's object ids.
+requested as every role of one portal with another portal's object ids. The five portals
+form a ring (napoli → sondrio → cremona → padova → rho → napoli): each attacks the next, so
+every portal is once the attacker and once the victim.
 
 Canaries (``zqxk-<kind>``) are planted in every kind of object of the victim portal: pages
 (live and a draft), images, documents, tags, settings, reservations, form submissions,
@@ -16,7 +18,7 @@ from urllib.parse import urlencode
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import connection, transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from oscar.core.loading import get_model
@@ -38,6 +40,7 @@ from wagtail.models import (
 from portal.bookshop.models import Reservation
 from portal.content.models import NewsCategory, StandardPage
 from portal.territories.models import PortalSettings
+from shop.dashboard.catalogue.access import catalogue_managers_group
 from shop.dashboard.orders.access import cooperative_staff_group
 from tests.editorial import add_form_page, home_of, small_image
 from tests.orders_support import basket_with, book, citizen, place
@@ -233,6 +236,8 @@ PATTERNS = {
     ("wagtailadmin_choose_page_email_link", "admin/choose-email-link/"): {},
     ("wagtailadmin_choose_page_phone_link", "admin/choose-phone-link/"): {},
     ("wagtailadmin_choose_page_anchor_link", "admin/choose-anchor-link/"): {},
+    ("portal_choose_external_link", "admin/choose-external-link/"): {},
+    ("portal_choose_email_link", "admin/choose-email-link/"): {},
     ("wagtailadmin_tag_autocomplete", "admin/tag-autocomplete/"): {},
     (
         "wagtailadmin_tag_model_autocomplete",
@@ -1018,8 +1023,9 @@ def plant(victim, attacker) -> dict:
     return objects
 
 
-def fingerprint(victim) -> tuple:
-    """Everything of ``victim`` a write could change, as plain values."""
+def fingerprint(victim, skip: frozenset[str] = frozenset()) -> tuple:
+    """Everything of ``victim`` a write could change, as plain values (but the parts named in
+    ``skip``: "products", the services only the victim offers)."""
     home = home_of(victim)
     homes = Page.objects.filter(depth=2, translation_key=home.translation_key)
     pages = Page.objects.none()
@@ -1063,7 +1069,9 @@ def fingerprint(victim) -> tuple:
         list(
             StockRecord.objects.filter(territory=victim).values_list("pk", "price", "num_in_stock")
         ),
-        list(
+        []
+        if "products" in skip
+        else list(
             Product.objects.filter(stockrecords__territory=victim)
             .exclude(stockrecords__territory__in=victim.__class__.objects.exclude(pk=victim.pk))
             .values_list("pk", "title", "description")
@@ -1072,7 +1080,8 @@ def fingerprint(victim) -> tuple:
 
 
 def roles(attacker) -> dict[str, object]:
-    """One user per role of ``attacker``: editor, moderator, network member, cooperative staff."""
+    """One user per role of ``attacker``: editor, moderator, network member, cooperative staff,
+    and the platform's catalogue manager (signed in on the attacker's host)."""
     User = get_user_model()
 
     def user(name, groups):
@@ -1087,7 +1096,19 @@ def roles(attacker) -> dict[str, object]:
         "moderator": user(f"moderator-{attacker.slug}", [attacker.moderators]),
         "network member": user(f"network-{attacker.slug}", [attacker.network.group]),
         "cooperative staff": staff,
+        "catalogue manager": user(f"catalogue-{attacker.slug}", [catalogue_managers_group()[0]]),
     }
+
+
+# What a role may see and change of another portal by design: the catalogue manager looks
+# after the shared services, whichever portals offer them (shop/dashboard/catalogue/access.py);
+# the portal's pages, media, orders, bookings and notes stay out of reach and keep their canaries.
+ROLE_MAY_SEE = {"catalogue manager": {"zqxk-product"}}
+ROLE_MAY_CHANGE = {"catalogue manager": {"products"}}
+
+# Every portal attacks the next one and is attacked by the one before: (victim, attacker)
+RING = ("napoli", "sondrio", "cremona", "padova", "rho")
+RING_PAIRS = [(RING[(i + 1) % len(RING)], attacker) for i, attacker in enumerate(RING)]
 
 
 def requests_for(name, route, objects) -> list[tuple[str, str]]:
@@ -1133,16 +1154,14 @@ POST_DATA = {
 }
 
 
-@pytest.mark.parametrize(
-    "victim_slug, attacker_slug", [("sondrio", "napoli"), ("napoli", "sondrio")]
-)
+@pytest.mark.parametrize("victim_slug, attacker_slug", RING_PAIRS)
 def test_no_role_of_one_portal_reaches_the_others_objects(
     territories, victim_slug, attacker_slug, capsys
 ):
     victim, attacker = territories[victim_slug], territories[attacker_slug]
     objects = plant(victim, attacker)
-    before = fingerprint(victim)
     users = roles(attacker)
+    before = {role: fingerprint(victim, frozenset(ROLE_MAY_CHANGE.get(role, ()))) for role in users}
     # a locale the victim's page has no translation in yet: a valid "Translate" request
     locales = [Locale.objects.get(language_code="de").pk]
     data = {**POST_DATA, "locales": locales, "id": [objects["page"]]}
@@ -1161,7 +1180,8 @@ def test_no_role_of_one_portal_reaches_the_others_objects(
                     for method in ("get", "post"):
                         if view in NO_POST and method == "post":
                             continue
-                        with transaction.atomic():
+                        wrote = _Writes()
+                        with transaction.atomic(), connection.execute_wrapper(wrote):
                             response = getattr(client, method)(
                                 url, data if method == "post" else None
                             )
@@ -1169,14 +1189,19 @@ def test_no_role_of_one_portal_reaches_the_others_objects(
                             counts["requests"] += 1
                             if response.status_code >= 500:
                                 errors.append((role, method.upper(), url))
-                            found = sorted(_tokens(text))
+                            found = sorted(_tokens(text) - ROLE_MAY_SEE.get(role, set()))
                             if found and (role, view) in KNOWN_LEAKS:
                                 known += 1
                             elif found:
                                 leaks.append(
                                     (role, method.upper(), url, response.status_code, found)
                                 )
-                            if method == "post" and fingerprint(victim) != before:
+                            skip = frozenset(ROLE_MAY_CHANGE.get(role, ()))
+                            if (
+                                method == "post"
+                                and wrote.any
+                                and fingerprint(victim, skip) != before[role]
+                            ):
                                 writes.append((role, url, response.status_code))
                             transaction.set_rollback(True)
                         if view in NO_POST:
@@ -1195,6 +1220,21 @@ def test_no_role_of_one_portal_reaches_the_others_objects(
             print("  server error (not a leak):", *error)
     assert not leaks, "\n".join(map(str, leaks[:60]))
     assert not writes, "\n".join(map(str, writes[:60]))
+
+
+class _Writes:
+    """Whether a request wrote to the database at all: without a write, the victim's rows
+    cannot have changed and their fingerprint (a score of queries) need not be taken again."""
+
+    WRITES = ("INSERT", "UPDATE", "DELETE", "REPLACE")
+
+    def __init__(self):
+        self.any = False
+
+    def __call__(self, execute, sql, params, many, context):
+        if not self.any and sql.lstrip().upper().startswith(self.WRITES):
+            self.any = True
+        return execute(sql, params, many, context)
 
 
 def _tokens(text: str) -> set[str]:

@@ -17,3 +17,18 @@ class TokenForm(forms.Form):
         if not token.isdigit():
             raise forms.ValidationError(_("The code is made of digits only."))
         return token
+
+
+class RecoveryCodeForm(forms.Form):
+    recovery_code = forms.CharField(
+        label=_("Recovery code"),
+        max_length=32,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
+
+    def clean(self) -> dict:
+        # written down by hand: case, spaces and dashes do not matter
+        cleaned = super().clean()
+        code = cleaned.get("recovery_code", "")
+        cleaned["code"] = "".join(code.split()).replace("-", "").lower()
+        return cleaned

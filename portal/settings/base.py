@@ -9,6 +9,8 @@ from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
 from oscar.defaults import *  # noqa: F403  (Oscar's OSCAR_* defaults, overridden below)
 
+from portal.security.navigation import signed_in
+
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
 SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-not-secret")
@@ -95,6 +97,7 @@ INSTALLED_APPS = [
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",  # single-use recovery codes for a lost phone
     "csp",
 ]
 
@@ -276,6 +279,14 @@ for _entry in OSCAR_DASHBOARD_NAVIGATION:
     _entry["children"] = [
         c for c in _entry.get("children", []) if c.get("url_name") != "dashboard:page-list"
     ]
+OSCAR_DASHBOARD_NAVIGATION.append(
+    {
+        "label": _("Two-factor sign-in"),
+        "icon": "fas fa-key",
+        "url_name": "security:two-factor",
+        "access_fn": signed_in,
+    }
+)
 # Order lines move through their cooperative's hands (codes in English, labels translated).
 OSCAR_INITIAL_LINE_STATUS = "new"
 OSCAR_LINE_STATUS_PIPELINE = {

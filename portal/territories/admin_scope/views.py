@@ -221,6 +221,9 @@ ADMIN_VIEWS: dict[str, dict[str, Callable]] = {
     "wagtailadmin_choose_page_email_link": {},
     "wagtailadmin_choose_page_phone_link": {},
     "wagtailadmin_choose_page_anchor_link": {},
+    # the same choosers, answering bad input with a form error (portal/content/link_choosers.py)
+    "portal_choose_external_link": {},
+    "portal_choose_email_link": {},
     "wagtail_bulk_action": {"app_label": ANY, "model_name": ANY, "action": ANY},  # ?id=
     # images and documents: lists scoped by collection permissions, one item by its collection
     "wagtailimages:index": {},

@@ -1,4 +1,5 @@
-"""``python manage.py portal check|build|list [SPEC…]``: the territory generator.
+"""``python manage.py portal check|build|list [SPEC…]``: the territory generator; and
+``portal reset-two-factor EMAIL``: forget a staff member's lost second factor.
 
 ``portal seed-scale --territories N --services N --citizens N --orders N`` adds data for
 measuring at scale (:mod:`portal.territories.scale`).
@@ -11,8 +12,10 @@ command writes nothing and exits non-zero, naming file and key of each error.
 import argparse
 import time
 
+from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
+from portal.security.two_factor import reset_two_factor
 from portal.territories.generator import BuildError, build
 from portal.territories.models import Territory
 from portal.territories.spec import load_all, spec_paths
@@ -43,6 +46,11 @@ class Command(BaseCommand):
             ("orders", 200000),
         ):
             scale.add_argument(f"--{name}", type=int, default=default, metavar="N")
+        reset = sub.add_parser(
+            "reset-two-factor",
+            help="Remove a user's authenticator app and recovery codes (a lost phone).",
+        )
+        reset.add_argument("email")
         for subparser in sub.choices.values():  # `portal build -v2` as well as `portal -v2 build`
             subparser.add_argument(
                 "-v", "--verbosity", type=int, choices=[0, 1, 2, 3], default=argparse.SUPPRESS
@@ -53,6 +61,8 @@ class Command(BaseCommand):
             return self.list_portals()
         if action == "seed-scale":
             return self.seed_scale(options)
+        if action == "reset-two-factor":
+            return self.reset_two_factor(options["email"])
         specs = self.validated(options["specs"])
         if action == "check":
             names = ", ".join(spec.slug for spec in specs)
@@ -160,3 +170,17 @@ class Command(BaseCommand):
         if not quiet:
             elapsed = time.monotonic() - started
             self.stdout.write(self.style.SUCCESS(f"{result.summary()} ({elapsed:.1f} s)"))
+
+    def reset_two_factor(self, email: str) -> None:
+        users = list(get_user_model().objects.filter(email__iexact=email.strip()))
+        if len(users) != 1:
+            found = "no user" if not users else f"{len(users)} users"
+            raise CommandError(f"{found} with the e-mail address {email!r}; nothing was changed.")
+        user = users[0]
+        removed = reset_two_factor(user)
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Two-factor sign-in of {user.email} reset: {removed} device(s) removed. "
+                "They add an authenticator app again at their next sign-in to the admin."
+            )
+        )
