@@ -191,7 +191,7 @@ def one_page_per_type(slug: str) -> list[str]:
     audit it)."""
     paths = [
         path
-        for path in portal_paths(slug)
+        for path in portal_paths(slug, every_standard_page=False)
         if not path.startswith(("/en/", "/de/")) and path != "/pagina-che-non-esiste/"
     ]
     return [*paths, "/shop/password-reset/"]
