@@ -10,9 +10,31 @@ from django.test import Client
 
 
 @pytest.fixture(scope="session")
-def django_db_setup(django_db_setup, django_db_blocker):
+def django_db_setup(
+    django_db_setup, django_db_blocker, django_db_keepdb, django_db_createdb, request
+):
+    from django.db import connection
+    from django.test.utils import setup_databases, teardown_databases
+
+    # pytest-django sets up only the databases that the collected tests name (a ``django_db``
+    # mark, the ``db`` fixture). The browser tests name none: they read and write the
+    # committed database through a live server, outside a test transaction. Run on their own,
+    # they would get no test database, and the generator would run on the development one.
+    test_name = connection.creation._get_test_db_name()
+    own_setup = None
     with django_db_blocker.unblock():
+        if connection.settings_dict["NAME"] != test_name:
+            own_setup = setup_databases(
+                verbosity=request.config.option.verbose,
+                interactive=False,
+                aliases={"default"},
+                keepdb=django_db_keepdb and not django_db_createdb,
+            )
         call_command("portal", "build", verbosity=0)
+    yield
+    if own_setup is not None and not django_db_keepdb:
+        with django_db_blocker.unblock():
+            teardown_databases(own_setup, verbosity=request.config.option.verbose)
 
 
 @pytest.fixture(autouse=True)

@@ -2,6 +2,7 @@
 (WCAG 1.3.5): the views load these through ``get_class("customer.forms", …)``; the forms not
 named here come from Oscar unchanged."""
 
+from django import forms
 from django.conf import settings
 from oscar.apps.customer import forms as core
 from oscar.apps.customer.utils import normalise_email
@@ -65,3 +66,14 @@ class ProductAlertForm(_Autocomplete, core.ProductAlertForm):
 
 class AnonymousOrderForm(_Autocomplete, core.AnonymousOrderForm):
     autocomplete = {"email": "email"}
+
+
+class OrderSearchForm(core.OrderSearchForm):
+    """The order history's filter, with the browser's own date inputs: Oscar's date picker
+    needs a jQuery plugin the portal does not load, and its widget's template writes its
+    attributes with no space between them (invalid HTML)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("date_from", "date_to"):
+            self.fields[name].widget = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")

@@ -112,12 +112,13 @@ class Audit:
         return axe_count, nu_count, "\n".join(sorted(lines, key=lambda x: x))
 
 
-def portal_paths(slug: str) -> list[str]:
+def portal_paths(slug: str, every_standard_page: bool = True) -> list[str]:
     """One address per public page type of a portal, in each of its languages.
 
     Read from the database (slugs are translated): every live page type of each language's
-    tree, the standard pages one by one (privacy, accessibility statement…), a service, a gift
-    voucher, a category, and the shop's pages that need no basket.
+    tree, the standard pages one by one (privacy, accessibility statement…; only the first
+    unless ``every_standard_page``), a service, a gift voucher, a category, and the shop's
+    pages that need no basket.
     """
     from oscar.core.loading import get_model
 
@@ -143,7 +144,7 @@ def portal_paths(slug: str) -> list[str]:
         seen = set()
         for page in home_page.get_descendants(inclusive=True).live().specific():
             kind = type(page).__name__
-            if kind in seen and kind != "StandardPage":
+            if kind in seen and (kind != "StandardPage" or not every_standard_page):
                 continue
             seen.add(kind)
             paths.append(page.relative_url(territory.site))
