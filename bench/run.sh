@@ -44,3 +44,9 @@ server=$!
 for _ in $(seq 50); do curl -sf -o /dev/null "http://127.0.0.1:$PORT/" && break; sleep 0.2; done
 echo "== a bare Django view (the yardstick: about 3,500 requests/s where the targets were set)"
 wrk -t2 -c8 -d"$DURATION" "http://127.0.0.1:$PORT/" | tee bench/results/wrk_bare.txt | grep -E "Requests/sec"
+kill $server 2>/dev/null; wait $server 2>/dev/null || true
+trap - EXIT
+
+# every public page type, anonymous and with a session, each against the bare view again
+echo "== every page type (bench/pages.py)"
+PORT=$PORT .venv/bin/python bench/pages.py --slug sondrio --port "$PORT"
