@@ -19,7 +19,11 @@ def test_both_themes_are_available_and_borgo_extends_italia():
 def test_each_portal_renders_its_own_theme(territories):
     sondrio = portal_client("sondrio").get("/").content.decode()
     rho = portal_client("rho").get("/").content.decode()
-    assert "bootstrap-italia.min.css" in sondrio and "bootstrap-italia.min.css" in rho
+    # each theme's own subset of Bootstrap Italia (make assets), never the package's 1 MB bundle
+    assert "/static/bundle/italia.css" in sondrio and "/static/bundle/italia.js" in sondrio
+    assert "/static/bundle/borgo.css" in rho and "/static/bundle/borgo.js" in rho
+    assert "/static/bundle/borgo." not in sondrio and "/static/bundle/italia." not in rho
+    assert "bootstrap-italia.bundle.min.js" not in sondrio + rho
     assert BORGO_CSS not in sondrio
     assert BORGO_CSS in rho
 
