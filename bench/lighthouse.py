@@ -48,15 +48,19 @@ def manage(*args: str) -> str:
     ).stdout
 
 
-def fetch(url: str) -> str:
-    with urllib.request.urlopen(url, timeout=30) as response:
+def fetch(slug: str, path: str) -> str:
+    """A page of the portal, asked of 127.0.0.1 (Python resolves no *.localhost name)."""
+    request = urllib.request.Request(
+        f"http://127.0.0.1:{PORT}{path}", headers={"Host": f"{slug}.localhost"}
+    )
+    with urllib.request.urlopen(request, timeout=30) as response:
         return response.read().decode()
 
 
 def pages(slug: str) -> dict[str, str]:
     """Home, catalogue, the catalogue's first product and the portal's newest article."""
     base = f"http://{slug}.localhost:{PORT}"
-    catalogue = fetch(f"{base}/shop/catalogue/")
+    catalogue = fetch(slug, "/shop/catalogue/")
     product = re.search(r'href="(/shop/catalogue/[^"/]+_\d+/)"', catalogue)
     article = manage("shell", "-c", ARTICLE_QUERY.format(slug=slug)).strip()
     if not product or not article:
@@ -125,13 +129,13 @@ def main() -> None:
     manage("collectstatic", "--no-input", "-v0")
     server = subprocess.Popen(
         [str(ROOT / ".venv" / "bin" / "gunicorn"), "portal.wsgi:application", "--workers", "2",
-         "--bind", f"127.0.0.1:{PORT}", "--log-level", "warning"],
+         "--bind", f"127.0.0.1:{PORT}", "--timeout", "120", "--log-level", "warning"],
         cwd=ROOT, env=ENV,
     )  # fmt: skip
     try:
         for _ in range(100):
             try:
-                fetch(f"http://{PORTALS[0]}.localhost:{PORT}/")
+                fetch(PORTALS[0], "/")
                 break
             except OSError:
                 time.sleep(0.2)
