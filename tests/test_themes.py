@@ -1,6 +1,10 @@
 """The spec picks the theme and the palette; switching theme needs no code."""
 
+import os
+import re
+
 import pytest
+from django.contrib.staticfiles import finders
 
 from portal.territories.themes import available_themes, theme_chain
 from tests.conftest import portal_client
@@ -43,3 +47,16 @@ def test_the_specs_palette_reaches_the_page(territories):
     html = portal_client("napoli").get("/").content.decode()
     assert "--portal-primary: #00687a" in html
     assert "--portal-primary: #00687a" not in portal_client("sondrio").get("/").content.decode()
+
+
+@pytest.mark.parametrize("slug", ["sondrio", "rho"])
+@pytest.mark.parametrize("path", ["/", "/shop/catalogue/"])
+def test_every_static_address_of_a_page_is_a_file(territories, slug, path):
+    """Production's manifest storage (hashed names) refuses to name anything else: a folder's
+    address (the fonts' folder, once) makes every page answer 500. Also fails when the
+    themes' bundles were not built (`make assets`)."""
+    html = portal_client(slug).get(path).content.decode()
+    addresses = set(re.findall(r'"/static/([^"#?]+)', html))
+    assert "bundle/italia.css" in addresses or "bundle/borgo.css" in addresses
+    not_files = [a for a in addresses if not os.path.isfile(finders.find(a) or "")]
+    assert not_files == []
