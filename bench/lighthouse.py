@@ -9,6 +9,7 @@ and the median run is reported: the machine is shared, and one run is noisy.
     .venv/bin/python bench/lighthouse.py              # builds bench/results/bench.sqlite3 first
     SKIP_BUILD=1 .venv/bin/python bench/lighthouse.py # the database as it is
     RUNS=5 PORT=8107 .venv/bin/python bench/lighthouse.py sondrio cremona
+    PAGES=home,article .venv/bin/python bench/lighthouse.py cremona
 
 Prints one row per page (score, FCP, LCP, TBT, CLS, JavaScript and CSS bytes as sent, and
 unpacked); the reports are kept in bench/results/lighthouse/.
@@ -62,15 +63,18 @@ def pages(slug: str) -> dict[str, str]:
     base = f"http://{slug}.localhost:{PORT}"
     catalogue = fetch(slug, "/shop/catalogue/")
     product = re.search(r'href="(/shop/catalogue/[^"/]+_\d+/)"', catalogue)
-    article = manage("shell", "-c", ARTICLE_QUERY.format(slug=slug)).strip()
+    # the last line: Django's shell first tells how many names it imported
+    article = manage("shell", "-c", ARTICLE_QUERY.format(slug=slug)).strip().splitlines()[-1]
     if not product or not article:
         raise SystemExit(f"{slug}: no product or no article to measure (is the demo loaded?)")
-    return {
+    urls = {
         "home": f"{base}/",
         "catalogue": f"{base}/shop/catalogue/",
         "product": base + product.group(1),
         "article": base + article,
     }
+    wanted = os.environ.get("PAGES", ",".join(urls)).split(",")  # PAGES=home,article
+    return {name: url for name, url in urls.items() if name in wanted}
 
 
 ARTICLE_QUERY = """
