@@ -11,7 +11,7 @@ PORT ?= 8000
 UV_VERSION := 0.13.9
 LOCALES := $(wildcard portal/locale/*/LC_MESSAGES/django.po)
 
-.PHONY: demo test lint format install assets messages serve db migrate portals bench clean help localstripe
+.PHONY: demo test lint format install assets messages serve db migrate portals bench bench-frontend clean help localstripe
 
 help:
 	@echo "make demo   install, migrate, build every portal in sites/, load demo content, serve on :$(PORT)"
@@ -46,10 +46,17 @@ $(STAMPS)/venv: pyproject.toml requirements.lock
 	$(PY) -m uv pip install --python $(PY) --quiet -c requirements.lock -e '.[dev]'
 	@touch $@
 
+# npm's packages, then each theme's JavaScript and CSS (themes/build_assets.mjs: only the Bootstrap
+# Italia modules and rules its pages use) into static_built/, which Django serves as /static/bundle/.
+# The CSS keeps the classes that templates and Python name, so editing either rebuilds it.
+THEME_SOURCES := $(shell find themes portal shop fixtures -name '*.html' -o -name '*.py' -o -name '*.js' -o -name '*.toml' 2>/dev/null | grep -v /migrations/)
 assets: $(STAMPS)/assets
-$(STAMPS)/assets: package.json package-lock.json
+$(STAMPS)/npm: package.json package-lock.json
 	@mkdir -p $(STAMPS)
 	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+$(STAMPS)/assets: $(STAMPS)/npm $(STAMPS)/venv themes/build_assets.mjs $(THEME_SOURCES)
+	node themes/build_assets.mjs "$$($(PY) -c 'import oscar, pathlib; print(pathlib.Path(oscar.__file__).parent / "templates")')"
 	@touch $@
 
 messages: $(STAMPS)/messages
@@ -82,5 +89,9 @@ serve:
 bench: install assets messages
 	bench/run.sh
 
+# Lighthouse (mobile) on home, catalogue, product and article of an italia and a borgo portal
+bench-frontend: install assets messages
+	$(PY) bench/lighthouse.py
+
 clean:
-	rm -rf $(STAMPS) $(VENV) node_modules static_collected db.sqlite3
+	rm -rf $(STAMPS) $(VENV) node_modules static_collected static_built db.sqlite3

@@ -1,8 +1,10 @@
 """The spec picks the theme and the palette; switching theme needs no code."""
 
+import os
 import re
 
 import pytest
+from django.contrib.staticfiles import finders
 
 from portal.territories.themes import available_themes, theme_chain
 from tests.conftest import portal_client
@@ -21,7 +23,11 @@ def test_both_themes_are_available_and_borgo_extends_italia():
 def test_each_portal_renders_its_own_theme(territories):
     sondrio = portal_client("sondrio").get("/").content.decode()
     rho = portal_client("rho").get("/").content.decode()
-    assert "bootstrap-italia.min.css" in sondrio and "bootstrap-italia.min.css" in rho
+    # each theme's own subset of Bootstrap Italia (make assets), never the package's 1 MB bundle
+    assert "/static/bundle/italia.css" in sondrio and "/static/bundle/italia.js" in sondrio
+    assert "/static/bundle/borgo.css" in rho and "/static/bundle/borgo.js" in rho
+    assert "/static/bundle/borgo." not in sondrio and "/static/bundle/italia." not in rho
+    assert "bootstrap-italia.bundle.min.js" not in sondrio + rho
     assert BORGO_CSS not in sondrio
     assert BORGO_CSS in rho
 
@@ -109,3 +115,16 @@ def test_a_colour_that_is_not_a_colour_cannot_write_css(territories):
 def test_the_palette_address_takes_only_a_version(territories):
     assert portal_client("sondrio").get("/theme/palette-x.css").status_code == 404
     assert portal_client("sondrio").post("/theme/palette-abc.css").status_code == 405
+
+
+@pytest.mark.parametrize("slug", ["sondrio", "rho"])
+@pytest.mark.parametrize("path", ["/", "/shop/catalogue/"])
+def test_every_static_address_of_a_page_is_a_file(territories, slug, path):
+    """Production's manifest storage (hashed names) refuses to name anything else: a folder's
+    address (the fonts' folder, once) makes every page answer 500. Also fails when the
+    themes' bundles were not built (`make assets`)."""
+    html = portal_client(slug).get(path).content.decode()
+    addresses = set(re.findall(r'"/static/([^"#?]+)', html))
+    assert "bundle/italia.css" in addresses or "bundle/borgo.css" in addresses
+    not_files = [a for a in addresses if not os.path.isfile(finders.find(a) or "")]
+    assert not_files == []

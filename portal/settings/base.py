@@ -223,6 +223,8 @@ STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "static_collected"
 STATICFILES_DIRS = [
     ("bootstrap-italia", BASE_DIR / "node_modules" / "bootstrap-italia" / "dist"),
+    # each theme's Bootstrap Italia subset, built by `make assets` (themes/build_assets.mjs)
+    ("bundle", BASE_DIR / "static_built"),
     # each theme's static/ is served under /static/<theme>/
     *((d.parent.name, d) for d in sorted((BASE_DIR / "themes").glob("*/static"))),
 ]

@@ -133,7 +133,7 @@ def test_no_violation_from_home_to_thank_you(browser, portal_server, committed, 
     )
     assert primary.strip() == Territory.objects.get(slug=slug).palette["primary"]
     assert page.locator(f"body.portal-theme-{THEMES[slug]}").count() == 1
-    # Bootstrap Italia's fonts come from fonts.css (its loadFonts() <style> would be refused)
+    # the fonts come from the theme bundle's @font-face (loadFonts()'s <style> would be refused)
     loaded = page.evaluate(
         "document.fonts.ready.then(() => [...document.fonts]"
         ".filter(f => f.status === 'loaded').map(f => f.family.replace(/\"/g, '')))"
