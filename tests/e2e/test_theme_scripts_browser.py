@@ -35,6 +35,8 @@ def test_italias_mobile_menu_opens_and_closes(browser, portal_server):  # noqa: 
     page.click(".custom-navbar-toggler")
     page.locator("#nav-main .menu-wrapper").wait_for(state="visible")
     assert page.get_attribute(".custom-navbar-toggler", "aria-expanded") == "true"
+    # the menu has slid in (Bootstrap Italia ignores a close while it is still moving)
+    expect(menu.locator(".navbar-nav a").first).to_be_in_viewport(ratio=1)
     page.click("#nav-main .close-menu")
     menu.wait_for(state="hidden")
     assert page.errors == []
