@@ -85,7 +85,22 @@ UserForm = ProfileForm if core.ProfileForm is core.UserForm else core.UserForm
 
 
 class ProductAlertForm(_Autocomplete, core.ProductAlertForm):
+    """Oscar's stock alert; for a visitor who is not signed in, an address that already has
+    an alert or a confirmation pending is not an error ("there is already an active stock
+    alert for …" told anyone what an address had asked for): the view answers as for a new
+    alert and makes none (``already_asked``)."""
+
     autocomplete = {"email": "email"}
+    already_asked = False
+
+    def clean(self):
+        try:
+            return super().clean()
+        except forms.ValidationError:
+            if self.user.is_authenticated:
+                raise  # their own alerts: nothing to hide from them
+            self.already_asked = True
+            return self.cleaned_data
 
 
 class AnonymousOrderForm(_Autocomplete, core.AnonymousOrderForm):
