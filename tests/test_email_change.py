@@ -214,3 +214,7 @@ def test_the_link_opens_in_the_language_of_the_page(territories, language, subje
     link = link_in(message, "/email/")
     assert urlsplit(link).path.startswith(f"/{language}/shop/accounts/email/")
     assert button in client_for(sondrio).get(urlsplit(link).path).content.decode()
+    assert client_for(sondrio).post(urlsplit(link).path).status_code == 302
+    [notice] = mail.outbox[1:]  # Oscar's notice to the old address, in the same language
+    assert notice.to == ["mario@example.it"]
+    assert f'<html lang="{language}">' in html_of(notice)
