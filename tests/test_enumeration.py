@@ -69,3 +69,41 @@ def test_a_stock_alert_answers_the_same_for_an_address_that_already_has_one(terr
         ProductAlert.objects.filter(product=product, email__iexact="lucia@example.it").count() == 1
     )
     assert ProductAlert.objects.filter(email__iexact="anna@example.it").count() == 1
+
+
+def test_the_contact_form_and_a_gift_vouchers_recipient_answer_the_same(territories):
+    """Neither looks an address up today (verified, not fixed): these keep it so."""
+    from oscar.core.loading import get_model
+
+    from shop.giftcards import products
+    from tests.editorial import add_form_page
+    from tests.test_forms import ANSWER, contacts_page, path_of
+
+    User.objects.create_user(username="lucia", email="lucia@example.it", password="x")
+    sondrio = territories["sondrio"]
+    page = add_form_page(contacts_page(sondrio))
+    voucher = get_model("catalogue", "Product").objects.get(upc="buono-regalo-sondrio")
+    answers = {}
+    for email in ("nessuno@example.it", "lucia@example.it"):
+        contact = client_for(sondrio).post(path_of(page), {**ANSWER, "email": email, "website": ""})
+        basket = client_for(sondrio).post(
+            f"/shop/basket/add/{voucher.pk}/",
+            {
+                "quantity": 1,
+                products.AMOUNT: "50.00",
+                products.RECIPIENT_NAME: "Giulia Rossi",
+                products.RECIPIENT_EMAIL: email,
+                products.SEND_ON: "2099-01-01",
+                products.MESSAGE: "Auguri",
+            },
+            follow=True,
+        )
+        assert contact.status_code == basket.status_code == 200
+        assert "Grazie, ti risponderemo presto." in contact.content.decode()
+        assert basket.redirect_chain, basket.content.decode()[:2000]  # added, not refused
+        answers[email] = (
+            visible_text(contact, email),
+            basket.redirect_chain,
+            re.sub(r"csrftoken|basket-\d+", "", visible_text(basket, email)),
+        )
+    assert answers["nessuno@example.it"] == answers["lucia@example.it"]

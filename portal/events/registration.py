@@ -93,7 +93,8 @@ def register(
     """Sign ``email`` up: a seat while there is one, otherwise a place on the waiting list.
 
     Raises :class:`AlreadyRegistered` if the e-mail already holds a seat or a place in line
-    (checked first for a friendly answer, enforced by a unique constraint for races), and
+    (checked first, enforced by a unique constraint for races; the page answers as for a new
+    registration and the view e-mails the holder theirs again), and
     :class:`RegistrationRefused` once the webinar is over.
     """
     email = normalise_email(email)
