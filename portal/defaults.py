@@ -70,6 +70,10 @@ PORTAL_ABANDONED_PAYMENT_MINUTES = 60
 # address stays valid; the account is created only when it is followed.
 PORTAL_SIGNUP_LINK_HOURS = 48
 
+# Changing the e-mail in the profile (shop/customer/email_change.py): how long the link
+# e-mailed to the new address stays valid; the address changes only when it is followed.
+PORTAL_EMAIL_CHANGE_LINK_HOURS = 24
+
 # Webinars (portal/events): the zone their times are entered and shown in.
 PORTAL_EVENTS_TIME_ZONE = "Europe/Rome"
 

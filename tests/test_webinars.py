@@ -198,15 +198,38 @@ def test_forged_cancellation_link_is_refused(territories):
     assert rows(page)[0].status == "confirmed"
 
 
-def test_registering_twice_with_the_same_email_is_refused_politely(territories):
-    page = add_webinar(territories["sondrio"])
-    client = portal_client("sondrio")
-    sign_up(client, page, email="anna@example.it")
-    response = sign_up(client, page, email="  Anna@Example.IT ")
-    assert response.status_code == 200
-    assert "already registered" in response.content.decode() or "già" in response.content.decode()
-    assert len(rows(page)) == 1
-    assert len(mail.outbox) == 1
+def messages_after(client, response, page) -> str:
+    """The page a visitor lands on after signing up, as they read it."""
+    assert response.status_code == 302
+    html = client.get(response["Location"]).content.decode()
+    return re.sub(r'(name="csrfmiddlewaretoken" value|nonce)="[^"]+"', "", html)
+
+
+@pytest.mark.parametrize("capacity", [10, 1])
+def test_a_registered_address_gets_the_answer_a_new_one_gets_and_its_holder_an_email(
+    territories, capacity
+):
+    """Issue 10: the page never tells whether an address is signed up for a webinar; the
+    address's holder gets their registration e-mailed again."""
+    page = add_webinar(territories["sondrio"], capacity=capacity)
+    sign_up(portal_client("sondrio"), page, email="anna@example.it")
+    if capacity == 1:  # the one seat is Anna's: a new address goes to the waiting list
+        sign_up(portal_client("sondrio"), page, email="bruno@example.it")
+    (first, *__) = mail.outbox
+    mail.outbox.clear()
+
+    new_client, known_client = portal_client("sondrio"), portal_client("sondrio")
+    new = messages_after(new_client, sign_up(new_client, page, email="carla@example.it"), page)
+    known = messages_after(
+        known_client, sign_up(known_client, page, email="  Anna@Example.IT "), page
+    )
+    assert new == known
+    assert "already registered" not in known and "già iscritt" not in known
+    assert [r.email for r in rows(page)].count("anna@example.it") == 1
+    assert [m.to for m in mail.outbox] == [["carla@example.it"], ["anna@example.it"]]
+    reminder = mail.outbox[1]
+    assert reminder.subject == first.subject
+    assert ONLINE_LINK in reminder.body and "/eventi/annulla/" in reminder.body
     with pytest.raises(AlreadyRegistered):
         register(page, "Anna", "anna@example.it")
 

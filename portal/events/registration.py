@@ -64,6 +64,24 @@ def is_registered(webinar: WebinarPage, email: str) -> bool:
     )
 
 
+def registration_of(webinar: WebinarPage, email: str) -> Registration | None:
+    """The seat or place in line ``email`` holds for ``webinar``, if any."""
+    return (
+        Registration.objects.filter(webinar=webinar, email=normalise_email(email))
+        .exclude(status=Registration.Status.CANCELLED)
+        .select_related("webinar")
+        .first()
+    )
+
+
+def has_free_seat(webinar: WebinarPage) -> bool:
+    """Whether a new registration would get a seat now (rather than the waiting list)."""
+    taken = Registration.objects.filter(
+        webinar=webinar, status=Registration.Status.CONFIRMED
+    ).count()
+    return taken < webinar.capacity
+
+
 def register(
     webinar: WebinarPage,
     name: str,
@@ -75,7 +93,8 @@ def register(
     """Sign ``email`` up: a seat while there is one, otherwise a place on the waiting list.
 
     Raises :class:`AlreadyRegistered` if the e-mail already holds a seat or a place in line
-    (checked first for a friendly answer, enforced by a unique constraint for races), and
+    (checked first, enforced by a unique constraint for races; the page answers as for a new
+    registration and the view e-mails the holder theirs again), and
     :class:`RegistrationRefused` once the webinar is over.
     """
     email = normalise_email(email)

@@ -26,10 +26,27 @@ from .registration import (
     RegistrationRefused,
     cancel,
     event_of,
+    has_free_seat,
     is_registered,
     register,
     registration_for_token,
+    registration_of,
 )
+
+
+def _say_registered(request: HttpRequest, seat: bool) -> None:
+    if seat:
+        messages.success(
+            request, _("You are registered. We have sent you an e-mail with the link.")
+        )
+    else:
+        messages.info(
+            request,
+            _(
+                "All seats are taken: you are on the waiting list. We will e-mail "
+                "you if a seat becomes free."
+            ),
+        )
 
 
 def serve_webinar(page: WebinarPage, request: HttpRequest, *args, **kwargs) -> HttpResponse:
@@ -56,30 +73,19 @@ def serve_webinar(page: WebinarPage, request: HttpRequest, *args, **kwargs) -> H
                     language=get_language() or "it",
                 )
             except AlreadyRegistered:
-                form.add_error(
-                    "email",
-                    _(
-                        "This e-mail address is already registered for this webinar: check "
-                        "your inbox for the confirmation, or sign up with another address."
-                    ),
-                )
+                # The page must not tell whether this address is signed up (anyone can type
+                # anyone's address): its holder gets their registration e-mailed again, and
+                # the page says what it would say to a new registrant now.
+                existing = registration_of(event, form.cleaned_data["email"])
+                if existing is not None:
+                    send_registration_mail(existing, request)
+                _say_registered(request, has_free_seat(event))
+                return HttpResponseRedirect(page.get_url(request=request))
             except RegistrationRefused:
                 form.add_error(None, _("This webinar is over: registrations are closed."))
             else:
                 send_registration_mail(registration, request)
-                if registration.status == Registration.Status.CONFIRMED:
-                    messages.success(
-                        request,
-                        _("You are registered. We have sent you an e-mail with the link."),
-                    )
-                else:
-                    messages.info(
-                        request,
-                        _(
-                            "All seats are taken: you are on the waiting list. We will e-mail "
-                            "you if a seat becomes free."
-                        ),
-                    )
+                _say_registered(request, registration.status == Registration.Status.CONFIRMED)
                 return HttpResponseRedirect(page.get_url(request=request))
     elif request.method == "POST":
         return HttpResponse(status=405 if event.is_past else 403)

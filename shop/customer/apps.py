@@ -9,6 +9,7 @@ class CustomerConfig(apps.CustomerConfig):
     def ready(self):
         super().ready()
         self.signup_confirm_view = get_class("customer.views", "SignupConfirmView")
+        self.email_change_confirm_view = get_class("customer.views", "EmailChangeConfirmView")
 
     def get_urls(self):
         urls = super().get_urls()
@@ -19,6 +20,12 @@ class CustomerConfig(apps.CustomerConfig):
                     "signup/<str:token>/",
                     self.signup_confirm_view.as_view(),
                     name="signup-confirm",
+                ),
+                # the link e-mailed to the new address of a profile: the address changes there
+                path(
+                    "email/<str:token>/",
+                    self.email_change_confirm_view.as_view(),
+                    name="email-change-confirm",
                 ),
             ]
         )

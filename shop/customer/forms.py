@@ -54,14 +54,53 @@ class PasswordResetForm(_Autocomplete, core.PasswordResetForm):
 
 
 class ProfileForm(_Autocomplete, core.ProfileForm):
+    """The profile, valid for any well-formed new address: whether it has an account is
+    told to its owner by e-mail, never on the page; the address itself changes only from
+    the link e-mailed to it (``shop.customer.email_change``), so ``save`` keeps the old one."""
+
     autocomplete = {"first_name": "given-name", "last_name": "family-name", "email": "email"}
+
+    def __init__(self, user, *args, **kwargs):
+        super().__init__(user, *args, **kwargs)
+        self.current_email = user.email
+
+    def clean_email(self) -> str:
+        return normalise_email(self.cleaned_data["email"])
+
+    @property
+    def new_email(self) -> str | None:
+        """The address typed, if it is not the account's own (compared ignoring case)."""
+        email = self.cleaned_data.get("email")
+        if email and email.lower() != (self.current_email or "").lower():
+            return email
+        return None
+
+    def save(self, commit: bool = True):
+        if "email" in self.fields:
+            self.instance.email = self.current_email
+        return super().save(commit)
 
 
 UserForm = ProfileForm if core.ProfileForm is core.UserForm else core.UserForm
 
 
 class ProductAlertForm(_Autocomplete, core.ProductAlertForm):
+    """Oscar's stock alert; for a visitor who is not signed in, an address that already has
+    an alert or a confirmation pending is not an error ("there is already an active stock
+    alert for …" told anyone what an address had asked for): the view answers as for a new
+    alert and makes none (``already_asked``)."""
+
     autocomplete = {"email": "email"}
+    already_asked = False
+
+    def clean(self):
+        try:
+            return super().clean()
+        except forms.ValidationError:
+            if self.user.is_authenticated:
+                raise  # their own alerts: nothing to hide from them
+            self.already_asked = True
+            return self.cleaned_data
 
 
 class AnonymousOrderForm(_Autocomplete, core.AnonymousOrderForm):

@@ -81,7 +81,7 @@ def request_signup(request: HttpRequest, email: str, password: str, redirect_url
     forget_expired_signups()
     owner = get_user_model()._default_manager.filter(email__iexact=email).order_by("pk").first()
     if owner is not None:
-        _send(
+        send(
             ALREADY_REGISTERED,
             owner.email,
             request,
@@ -98,7 +98,7 @@ def request_signup(request: HttpRequest, email: str, password: str, redirect_url
         redirect_url=redirect_url or "",
         basket_id=_open_basket_id(request),
     )
-    _send(CONFIRM, email, request, {"confirm_url": confirmation_url(request, pending)})
+    send(CONFIRM, email, request, {"confirm_url": confirmation_url(request, pending)})
 
 
 def forget_expired_signups() -> int:
@@ -115,8 +115,9 @@ def confirmation_url(request: HttpRequest, pending: PendingSignup) -> str:
     return request.build_absolute_uri(reverse("customer:signup-confirm", args=[token]))
 
 
-def _email_context(request: HttpRequest) -> dict:
-    """What every sign-up e-mail says of where it comes from, in the page's language."""
+def email_context(request: HttpRequest) -> dict:
+    """What every sign-up (and e-mail change, ``email_change.py``) e-mail says of where it
+    comes from, in the page's language."""
     territory = getattr(request, "territory", None)
     return {
         "portal_name": territory.name if territory else settings.OSCAR_SHOP_NAME,
@@ -125,8 +126,10 @@ def _email_context(request: HttpRequest) -> dict:
     }
 
 
-def _send(code: str, address: str, request: HttpRequest, context: dict) -> None:
-    context = {**_email_context(request), **context}
+def send(code: str, address: str, request: HttpRequest, context: dict) -> None:
+    """Render the ``code`` e-mail in the page's language and send it to ``address`` (an
+    address that may have no account, so not through Oscar's per-user dispatch)."""
+    context = {**email_context(request), **context}
     messages = CommunicationEventType.objects.get_and_render(code, context)
     Dispatcher(logger=logger).dispatch_direct_messages(address, messages)
 
@@ -193,8 +196,7 @@ def confirm_signup(request: HttpRequest, token: str) -> tuple[AbstractBaseUser, 
         account_url = request.build_absolute_uri(reverse("customer:summary"))
         CustomerDispatcher().send_registration_email_for_user(
             user,
-            {"user": user, "request": request, "account_url": account_url}
-            | _email_context(request),
+            {"user": user, "request": request, "account_url": account_url} | email_context(request),
         )
     login(request, user, backend=BACKEND)
     return user, pending.redirect_url

@@ -21,7 +21,7 @@ from oscar.core.loading import get_model
 from portal.defaults import setting
 from shop.communication.portals import sent_on
 
-from . import signup
+from . import email_change, signup
 
 Order = get_model("order", "Order")
 
@@ -128,6 +128,73 @@ class SignupConfirmView(generic.View):
             self.request,
             self.error_template_name,
             {"reason": error.reason, "hours": setting("PORTAL_SIGNUP_LINK_HOURS")},
+            status=self.statuses[error.reason],
+        )
+
+
+# --- the profile's e-mail, changed from a link e-mailed to the new address ----------------
+
+
+class ProfileUpdateView(core.ProfileUpdateView):
+    """Name and other fields save at once; a new e-mail address only gets a link (or, if it
+    has an account, its owner a note), and the page says the same either way."""
+
+    def form_valid(self, form):
+        form.save()
+        new_email = getattr(form, "new_email", None)
+        if new_email:
+            email_change.request_email_change(self.request, self.request.user, new_email)
+            messages.info(
+                self.request,
+                gettext(
+                    "We have sent a link to %(email)s: your e-mail address changes when "
+                    "you open it. Until then it stays %(old)s."
+                )
+                % {"email": new_email, "old": self.request.user.email},
+            )
+        else:
+            messages.success(self.request, gettext("Profile updated"))
+        return redirect(self.get_success_url())
+
+
+class EmailChangeConfirmView(generic.View):
+    """The link e-mailed to the new address. GET shows one button; its POST changes the
+    address (not on GET: mail scanners open every link)."""
+
+    template_name = "oscar/customer/email_change_confirm.html"
+    error_template_name = "oscar/customer/email_change_invalid.html"
+    statuses = {
+        email_change.EmailChangeLinkError.FORGED: 400,
+        email_change.EmailChangeLinkError.OTHER_PORTAL: 400,
+        email_change.EmailChangeLinkError.EXPIRED: 410,
+        email_change.EmailChangeLinkError.USED: 410,
+        email_change.EmailChangeLinkError.TAKEN: 410,
+    }
+
+    def get(self, request, token: str):
+        try:
+            new_email = email_change.pending_email_change(request, token)
+        except email_change.EmailChangeLinkError as error:
+            return self.error(error)
+        return TemplateResponse(request, self.template_name, {"email": new_email})
+
+    def post(self, request, token: str):
+        try:
+            user = email_change.confirm_email_change(request, token)
+        except email_change.EmailChangeLinkError as error:
+            return self.error(error)
+        messages.success(
+            request, gettext("Your e-mail address is now %(email)s.") % {"email": user.email}
+        )
+        if request.user.is_authenticated and request.user.pk == user.pk:
+            return redirect(reverse("customer:profile-view"))
+        return redirect(reverse("customer:login"))
+
+    def error(self, error: "email_change.EmailChangeLinkError") -> TemplateResponse:
+        return TemplateResponse(
+            self.request,
+            self.error_template_name,
+            {"reason": error.reason, "hours": setting("PORTAL_EMAIL_CHANGE_LINK_HOURS")},
             status=self.statuses[error.reason],
         )
 
