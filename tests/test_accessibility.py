@@ -76,7 +76,8 @@ def test_selects_in_forms_have_a_border_of_at_least_3_to_1_on_white():
     from portal.content.templatetags.portal_tags import contrast_ratio
 
     css = Path("themes/italia/static/css/theme.css").read_text()
-    rule = re.search(r"main select,\s*main \.form-select\s*\{([^}]*)\}", css)
+    selectors = r"main select,\s*main select\.form-control,\s*main \.form-select"
+    rule = re.search(selectors + r"\s*\{([^}]*)\}", css)
     assert rule, "the theme styles selects in forms"
     colour = re.search(r"border:\s*1px solid (#[0-9a-fA-F]{6})", rule.group(1)).group(1)
     assert contrast_ratio(colour, "#ffffff") >= 3

@@ -6,7 +6,8 @@ gift voucher balance page showing a valid code's balance, the sign-up pages (che
 e-mail, the e-mailed link's page, a link that is not valid), the two-factor pages (adding an
 app, the recovery codes shown once). Sondrio (italia) and Cremona (borgo), in Italian and
 German: axe-core finds nothing serious or critical, the Nu HTML checker no error, and no page
-scrolls sideways at 320 px (WCAG 1.4.10).
+scrolls sideways at 320 px (WCAG 1.4.10). On the way, the booking step's select shows its edge
+on every side (1.4.11).
 
 The live server sees committed rows only: what the journeys make is deleted at the end.
 """
@@ -92,6 +93,15 @@ def thank_you(audit: Audit, wide: list, page, base: str, prefix: str, slug: str)
         "button[type=submit]"
     ).click()
     page.wait_for_url(f"{base}{prefix}/shop/checkout/booking/")
+    # WCAG 1.4.11: the territory select shows its edge on every side, and the arrow that
+    # tells a drop-down from a text field, as a user sees it
+    edges = page.locator("select[name$='-territory']").first.evaluate(
+        "s => [...['Top', 'Right', 'Bottom', 'Left']"
+        ".map(side => getComputedStyle(s)[`border${side}Width`]),"
+        " getComputedStyle(s).backgroundImage.startsWith('url(')]"
+    )
+    if edges != ["1px"] * 4 + [True]:
+        wide.append(f"{base}{prefix}/shop/checkout/booking/: the select's borders, arrow: {edges}")
     for radio in page.locator("input[type=radio][value=self]").all():
         radio.check()
     for field, value in (
