@@ -76,7 +76,8 @@ def test_selects_in_forms_have_a_border_of_at_least_3_to_1_on_white():
     from portal.content.templatetags.portal_tags import contrast_ratio
 
     css = Path("themes/italia/static/css/theme.css").read_text()
-    rule = re.search(r"main select,\s*main \.form-select\s*\{([^}]*)\}", css)
+    selectors = r"main select,\s*main select\.form-control,\s*main \.form-select"
+    rule = re.search(selectors + r"\s*\{([^}]*)\}", css)
     assert rule, "the theme styles selects in forms"
     colour = re.search(r"border:\s*1px solid (#[0-9a-fA-F]{6})", rule.group(1)).group(1)
     assert contrast_ratio(colour, "#ffffff") >= 3
@@ -169,3 +170,16 @@ def test_oscars_order_lookup_and_payment_event_texts_have_italian_and_german():
         assert gettext("Paid") == "Pagato"
     with translation.override("de"):
         assert gettext("Paid") == "Bezahlt"
+
+
+@pytest.mark.parametrize("slug", ["sondrio", "cremona"])  # italia, borgo
+def test_the_footers_opening_hours_are_marked_italian_on_other_languages(territories, slug):
+    """The hours are the portal's data, written in Italian (WCAG 3.1.2)."""
+    from portal.territories.models import PortalSettings, Territory
+
+    hours = PortalSettings.for_site(Territory.objects.get(slug=slug).site).hours
+    assert hours
+    english = portal_client(slug).get("/en/").content.decode()
+    assert f'<span lang="it">{hours}</span>' in english
+    italian = portal_client(slug).get("/").content.decode()
+    assert f"<span>{hours}</span>" in italian

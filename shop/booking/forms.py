@@ -50,7 +50,9 @@ class BookingForm(forms.ModelForm):
             self.initial.setdefault("territory", territory.pk)
         for name, field in self.fields.items():
             if name != "beneficiary":
-                field.widget.attrs.setdefault("class", "form-control")
+                # form-select draws the arrow that tells a drop-down from a text field
+                css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
+                field.widget.attrs.setdefault("class", css)
 
     def clean(self):
         data = super().clean()

@@ -152,13 +152,15 @@ def audit_portal(browser, port: int, slug: str, session: str, order) -> tuple[Au
     shop_journey(audit, page, base, product)
     context.close()
 
-    signed_in = browser.new_context(bypass_csp=True)
+    signed_in = browser.new_context(bypass_csp=True, viewport={"width": 320, "height": 800})
     signed_in.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": session, "url": base}])
     page = signed_in.new_page()
     for prefix in prefixes:
         for path in signed_in_paths(prefix, order):
             audit.check(page, base + path)
             assert audit.statuses[base + path] == 200, path
+            if page.evaluate("document.documentElement.scrollWidth") > 320:
+                wide.append(path)
     signed_in.close()
     return audit, wide
 
