@@ -183,3 +183,21 @@ def test_the_footers_opening_hours_are_marked_italian_on_other_languages(territo
     assert f'<span lang="it">{hours}</span>' in english
     italian = portal_client(slug).get("/").content.decode()
     assert f"<span>{hours}</span>" in italian
+
+
+@pytest.mark.parametrize("slug", ["sondrio", "cremona"])
+def test_the_home_pages_tagline_is_marked_italian_on_other_languages(territories, slug):
+    """The generator copies the spec's Italian tagline into every language's home page; an
+    editor's translation is not marked."""
+    from portal.territories.models import Territory
+
+    territory = Territory.objects.get(slug=slug)
+    english = portal_client(slug).get("/en/").content.decode()
+    assert f'lang="it">{territory.tagline}</p>' in english
+    assert f'lang="it">{territory.tagline}</p>' not in portal_client(slug).get("/").content.decode()
+    home = territory.site.root_page.get_translations().get(locale__language_code="en").specific
+    home.hero_text = "Welfare services close to those who need them"
+    home.save_revision().publish()
+    english = portal_client(slug).get("/en/").content.decode()
+    assert ">Welfare services close to those who need them</p>" in english
+    assert 'lang="it">Welfare services' not in english
