@@ -91,7 +91,25 @@ class AccountRegistrationView(core.AccountRegistrationView):
         return _answer_registration(self, form)
 
 
-class SignupConfirmView(generic.View):
+class _EmailedLinkView(generic.View):
+    """A link e-mailed to an address: GET shows one button, its POST acts (not on GET: mail
+    scanners open every link). A link that does nothing answers ``error_template_name`` with
+    its reason and the status ``statuses`` gives it."""
+
+    error_template_name: str
+    statuses: dict[str, int]
+    hours_setting: str
+
+    def error(self, error) -> TemplateResponse:
+        return TemplateResponse(
+            self.request,
+            self.error_template_name,
+            {"reason": error.reason, "hours": setting(self.hours_setting)},
+            status=self.statuses[error.reason],
+        )
+
+
+class SignupConfirmView(_EmailedLinkView):
     """The e-mailed link. GET shows one button; its POST creates the account and signs in.
 
     Not on GET: mail scanners that open every link would use it up, and a page of another
@@ -100,6 +118,7 @@ class SignupConfirmView(generic.View):
 
     template_name = "oscar/customer/signup_confirm.html"
     error_template_name = "oscar/customer/signup_invalid.html"
+    hours_setting = "PORTAL_SIGNUP_LINK_HOURS"
     statuses = {
         signup.SignupLinkError.FORGED: 400,
         signup.SignupLinkError.OTHER_PORTAL: 400,
@@ -122,14 +141,6 @@ class SignupConfirmView(generic.View):
             return self.error(error)
         messages.success(request, gettext("Welcome! Your account is ready and you are signed in."))
         return redirect(redirect_url or reverse("customer:summary"))
-
-    def error(self, error: "signup.SignupLinkError") -> TemplateResponse:
-        return TemplateResponse(
-            self.request,
-            self.error_template_name,
-            {"reason": error.reason, "hours": setting("PORTAL_SIGNUP_LINK_HOURS")},
-            status=self.statuses[error.reason],
-        )
 
 
 # --- the profile's e-mail, changed from a link e-mailed to the new address ----------------
@@ -157,12 +168,13 @@ class ProfileUpdateView(core.ProfileUpdateView):
         return redirect(self.get_success_url())
 
 
-class EmailChangeConfirmView(generic.View):
+class EmailChangeConfirmView(_EmailedLinkView):
     """The link e-mailed to the new address. GET shows one button; its POST changes the
     address (not on GET: mail scanners open every link)."""
 
     template_name = "oscar/customer/email_change_confirm.html"
     error_template_name = "oscar/customer/email_change_invalid.html"
+    hours_setting = "PORTAL_EMAIL_CHANGE_LINK_HOURS"
     statuses = {
         email_change.EmailChangeLinkError.FORGED: 400,
         email_change.EmailChangeLinkError.OTHER_PORTAL: 400,
@@ -189,14 +201,6 @@ class EmailChangeConfirmView(generic.View):
         if request.user.is_authenticated and request.user.pk == user.pk:
             return redirect(reverse("customer:profile-view"))
         return redirect(reverse("customer:login"))
-
-    def error(self, error: "email_change.EmailChangeLinkError") -> TemplateResponse:
-        return TemplateResponse(
-            self.request,
-            self.error_template_name,
-            {"reason": error.reason, "hours": setting("PORTAL_EMAIL_CHANGE_LINK_HOURS")},
-            status=self.statuses[error.reason],
-        )
 
 
 Email = get_model("communication", "Email")
