@@ -21,6 +21,7 @@ from tests.e2e.test_purchase_browser import (  # noqa: F401  (fixtures)
     CHROMIUM,
     browser,
     committed,
+    guest_to_payment,
     portal_server,
 )
 from tests.stripe_support import (  # noqa: F401  (fixtures)
@@ -168,23 +169,7 @@ def test_no_violation_from_home_to_thank_you(browser, portal_server, committed, 
         page.locator("#basket_formset button[type=submit]").first.click()
     page.wait_for_timeout(300)
 
-    page.goto(base + "/shop/checkout/")
-    page.fill("input[name=username]", f"csp-{slug}@example.it")
-    page.check("input[name=options][value=anonymous]")
-    page.locator("form").filter(has=page.locator("input[name=username]")).locator(
-        "button[type=submit]"
-    ).click()
-    page.wait_for_url(base + "/shop/checkout/booking/")
-    page.get_by_label("Per me").check()
-    for name, value in (
-        ("name", "Anna Bianchi"),
-        ("address", "Via Roma 1"),
-        ("municipality", "Città"),
-        ("phone", "0342 000000"),
-    ):
-        page.locator(f"input[name$='-{name}']").fill(value)
-    page.get_by_role("button", name="Prosegui con il pagamento").click()
-    page.wait_for_url(base + "/shop/checkout/payment-details/")
+    guest_to_payment(page, base, f"csp-{slug}@example.it", "Città")
     page.wait_for_load_state("load")
     element = page.locator("#card-element")
     element.locator("input[placeholder=number]").fill(CARD_OK)

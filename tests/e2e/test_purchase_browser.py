@@ -85,6 +85,28 @@ def browser():
         browser.close()
 
 
+def guest_to_payment(page, base: str, email: str, municipality: str) -> None:
+    """From a basket with a service: the checkout as a guest, booked for oneself, up to the
+    payment step."""
+    page.goto(base + "/shop/checkout/")
+    page.fill("input[name=username]", email)
+    page.check("input[name=options][value=anonymous]")
+    page.locator("form").filter(has=page.locator("input[name=username]")).locator(
+        "button[type=submit]"
+    ).click()
+    page.wait_for_url(base + "/shop/checkout/booking/")
+    page.get_by_label("Per me").check()
+    for name, value in (
+        ("name", "Anna Bianchi"),
+        ("address", "Via Roma 1"),
+        ("municipality", municipality),
+        ("phone", "0342 000000"),
+    ):
+        page.locator(f"input[name$='-{name}']").fill(value)
+    page.get_by_role("button", name="Prosegui con il pagamento").click()
+    page.wait_for_url(base + "/shop/checkout/payment-details/")
+
+
 def buy(browser, portal_server, email: str, card: str, answer_3ds: int = 0):
     """Up to the card form's submit; ``answer_3ds`` of the bank's modals are then answered
     (the card's setup, then the payment)."""
@@ -98,23 +120,7 @@ def buy(browser, portal_server, email: str, card: str, answer_3ds: int = 0):
     if product.parent_id:
         page.check(f"#package-{product.pk}")
     page.click("#add_to_basket_form button[type=submit]")
-    page.goto(base + "/shop/checkout/")
-    page.fill("input[name=username]", email)
-    page.check("input[name=options][value=anonymous]")
-    page.locator("form").filter(has=page.locator("input[name=username]")).locator(
-        "button[type=submit]"
-    ).click()
-    page.wait_for_url(base + "/shop/checkout/booking/")
-    page.get_by_label("Per me").check()
-    for label, value in (
-        ("full name", "Anna Bianchi"),
-        ("address", "Via Roma 1"),
-        ("municipality", "Sondrio"),
-        ("phone", "0342 000000"),
-    ):
-        page.locator(f"input[name$='-{label.split()[-1]}']").fill(value)
-    page.get_by_role("button", name="Prosegui con il pagamento").click()
-    page.wait_for_url(base + "/shop/checkout/payment-details/")
+    guest_to_payment(page, base, email, "Sondrio")
     element = page.locator("#card-element")
     element.locator("input[placeholder=number]").fill(card)
     element.locator("input[placeholder=exp_month]").fill("12")
