@@ -23,9 +23,10 @@ PORTAL_DEFAULT_THEME = "italia"
 PORTAL_LANGUAGES = ("it", "en", "de", "fr", "sl")  # languages a spec may ask for
 PORTAL_CURRENCY = "EUR"
 PORTAL_PRODUCTS_PER_PAGE = 24
-# Header, menus and footer are cached per territory, language and path (portal/territories/
-# chrome.py); publishing a page or saving the portal's settings refreshes them at once.
-PORTAL_CHROME_CACHE_SECONDS = 600
+# How long a fragment ({% portalcache %}: header, footer, a page's content…) or a remembered
+# value lives at most (portal/territories/generations.py); publishing a page or saving the
+# portal's settings refreshes them at once. 0: rendered every time.
+PORTAL_FRAGMENT_CACHE_SECONDS = 600
 # How long a process trusts what it knows of host → territory without asking the database.
 PORTAL_TERRITORY_CACHE_SECONDS = 60
 # Whole Wagtail pages for visitors without cookies (portal/territories/page_cache.py); 0: off.

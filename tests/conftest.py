@@ -43,11 +43,10 @@ def _fresh_cache():
     territory) from data its rolled-back transaction made must not leak into the next."""
     from django.core.cache import caches
 
-    from portal.territories import chrome, resolution
+    from portal.territories import resolution
 
     for cache in caches.all():
         cache.clear()
-    chrome.forget_fragments()
     resolution.forget()
     yield
 
@@ -62,6 +61,30 @@ def territories(db):
 def portal_client(slug: str, **kwargs) -> Client:
     """A test client whose requests go to ``<slug>.localhost``."""
     return Client(HTTP_HOST=f"{slug}.localhost", **kwargs)
+
+
+def page_queries(client: Client, path: str, **headers) -> tuple[int, int, str]:
+    """The queries of ``path``: rendered afresh (every fragment, route and page of the portal
+    made stale, as after a publish) and then again with what that request kept, as a running
+    server serves it most of the time; and the HTML. ``headers``: e.g. a cookie, past the
+    whole-page cache of visitors without one."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from portal.territories import generations
+
+    client.get(path, **headers)  # what any server has warm: renditions, site roots, content types
+    host = client.defaults.get("HTTP_HOST", "").split(":")[0]
+    from portal.territories.models import TerritoryHost
+
+    territory_id = TerritoryHost.objects.get(hostname=host).territory_id
+    generations.invalidate(territory_id)
+    with CaptureQueriesContext(connection) as cold:
+        assert client.get(path, **headers).status_code == 200, path
+    with CaptureQueriesContext(connection) as warm:
+        response = client.get(path, **headers)
+    assert response.status_code == 200, path
+    return len(cold), len(warm), response.content.decode()
 
 
 @pytest.fixture

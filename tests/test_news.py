@@ -10,14 +10,16 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from portal.content.models import NewsIndexPage
-from tests.conftest import portal_client
+from tests.conftest import page_queries, portal_client
 from tests.editorial import add_article, add_articles, category, news_index, small_image
 
 pytestmark = pytest.mark.django_db
 
 # What a citizen's page costs with any number of articles: pinned so a per-item query fails.
-HOME_QUERIES = 9
-NEWS_INDEX_QUERIES = 11
+# (rendered afresh after a publish, served again from what that request kept), with a cookie
+# (past the whole-page cache of visitors without one).
+HOME_QUERIES = (18, 0)
+NEWS_INDEX_QUERIES = (23, 0)
 ATOM = "{http://www.w3.org/2005/Atom}"
 
 
@@ -223,10 +225,10 @@ def test_queries_do_not_grow_with_the_number_of_articles(territories, path, budg
     image = small_image("notizia", sondrio.collection)
     services = category("Servizi", "servizi")
     add_articles(index, 3, image=image, cat=services)
-    few, few_html = queries_for("sondrio", path)
+    *few, few_html = page_queries(portal_client("sondrio"), path, HTTP_COOKIE="seen=1")
     add_articles(index, 27, image=small_image("altra", sondrio.collection), cat=services)
-    many, many_html = queries_for("sondrio", path)
+    *many, many_html = page_queries(portal_client("sondrio"), path, HTTP_COOKIE="seen=1")
 
-    assert (few, many) == (budget, budget)
+    assert (tuple(few), tuple(many)) == (budget, budget)
     assert few_html.count('data-article="') == 3
     assert many_html.count('data-article="') == (3 if path == "/" else 10)

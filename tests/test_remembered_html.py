@@ -11,7 +11,6 @@ import pytest
 from django.core.cache import cache
 from django.utils import translation
 
-from portal.territories import chrome
 from shop.catalogue import cards, listing
 from shop.catalogue.templatetags import service_cards
 from tests.conftest import portal_client
@@ -24,7 +23,6 @@ ITALIAN = ' lang="it"'
 
 def forget_everything() -> None:
     cache.clear()
-    chrome.forget_fragments()
     for remembered in (
         cards.card_for,
         cards.product_url,

@@ -116,6 +116,8 @@ MIDDLEWARE = [
     "portal.security.two_factor.TwoFactorMiddleware",
     "portal.territories.admin_scope.AdminScopeMiddleware",
     "portal.territories.page_cache.PageCacheMiddleware",
+    # which page a path is, remembered per portal, language and generation (routing.py)
+    "portal.content.routing.RememberedRoutesMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "shop.basket.middleware.BasketMiddleware",

@@ -17,3 +17,4 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 STATIC_ROOT = os.environ.get("PORTAL_STATIC_ROOT", BASE_DIR / "bench" / "results" / "static")  # noqa: F405
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"  # as production

@@ -10,7 +10,7 @@ class TerritoriesConfig(AppConfig):
 
     def ready(self) -> None:
         from . import checks  # noqa: F401  (registers portal.E001)
-        from .chrome import connect
+        from .generations import connect
 
         connect()
         from . import frontend_cache

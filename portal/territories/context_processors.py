@@ -2,7 +2,6 @@
 
 from django.http import HttpRequest
 
-from . import chrome
 from .palette import palette_stylesheet
 from .themes import palette_for, theme_chain
 
@@ -18,5 +17,13 @@ def territory(request: HttpRequest) -> dict:
         "palette": palette,
         # linked by base.html: a file, so that style-src needs no 'unsafe-inline'
         "palette_stylesheet": palette_stylesheet(palette),
-        **chrome.context(request, theme.name if theme else ""),
+        # the header's and footer's menus mark the shop's section on its pages: part of their
+        # fragments' keys ({% portalcache %})
+        "in_shop": _in_shop(request),
     }
+
+
+def _in_shop(request: HttpRequest) -> bool:
+    from portal.content.templatetags.portal_tags import is_shop_view
+
+    return is_shop_view(request)

@@ -7,7 +7,7 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.utils import translation
 from django.utils.translation import get_language_from_path
 
-from . import chrome
+from . import generations
 from .resolution import is_hub_host, territory_for_request
 from .themes import use_theme
 
@@ -26,7 +26,7 @@ class TerritoryMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        with chrome.one_reading_per_request():
+        with generations.one_reading_per_request():
             return self.respond(request)
 
     def respond(self, request: HttpRequest) -> HttpResponse:

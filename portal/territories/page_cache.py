@@ -2,8 +2,8 @@
 
 Most requests to a portal are anonymous readers of its Wagtail pages (home, news, services
 pages). Their pages are the same for everyone on a host, so the response is kept in the
-cache under the host, the path (which carries the language) and the chrome's generation
-(portal/territories/chrome.py): publishing a page, saving a setting, a territory, an offer,
+cache under the host, the path (which carries the language) and the portal's generation
+(portal/territories/generations.py): publishing a page, saving a setting, a territory, an offer,
 or a registration to a webinar makes that portal's cached pages stale at once (the shared
 catalogue, every portal's).
 ``PORTAL_PAGE_CACHE_SECONDS`` bounds the rest (what changes with time alone: a webinar that
@@ -23,8 +23,8 @@ from django.http import HttpRequest, HttpResponse
 
 from portal.defaults import setting
 
-from .chrome import generation
 from .frontend_cache import mark_shared
+from .generations import generation
 
 CACHE_HEADER = "X-Portal-Cache"
 WAGTAIL_VIEW = "wagtail_serve"

@@ -9,7 +9,7 @@ from wagtail.models import Page
 
 from portal.defaults import setting
 
-from .chrome import generation
+from .generations import generation
 from .models import Territory, TerritoryHost
 
 MAX_REMEMBERED_HOSTS = 1000
@@ -35,7 +35,7 @@ def territory_for_host(hostname: str) -> Territory | None:
 
 
 class _Remembered(threading.local):
-    """Host → territory, per thread, for as long as the generations hold (chrome.py).
+    """Host → territory, per thread, for as long as the generations hold (generations.py).
 
     Every request asks; the answer changes only when a territory or its hosts are saved
     (which changes the shared generation), so it costs no query most of the time. The

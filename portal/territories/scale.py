@@ -38,7 +38,7 @@ from oscar.core.loading import get_model
 from shop.catalogue.fixture import SERVICE_CLASS, load_catalogue
 from shop.order.statuses import DELIVERED, INITIAL
 
-from . import chrome
+from . import generations
 from .generator import build
 from .models import Territory
 from .spec import load_all
@@ -376,5 +376,5 @@ def seed_scale(
     result.citizens = seed_citizens(citizens, progress)
     result.orders = seed_orders(orders, citizens, progress)
     for territory in _scale_territories():
-        chrome.invalidate(territory.pk)  # bulk inserts send no signals: listings refresh
+        generations.invalidate(territory.pk)  # bulk inserts send no signals: listings refresh
     return result

@@ -3,7 +3,7 @@
 from django.db.models import Exists, OuterRef, QuerySet, Subquery
 from oscar.core.loading import get_model
 
-from portal.territories import chrome
+from portal.territories import generations
 from portal.territories.models import Territory
 
 Category = get_model("catalogue", "Category")
@@ -41,7 +41,7 @@ def categories_offered_in(territory: Territory | None) -> list:
     """The categories with at least one service on offer in ``territory``, by name.
 
     The listing's side navigation: remembered until a stock record, category or territory
-    changes (portal/territories/chrome.py), so a listing page does not pay for it.
+    changes (portal/territories/generations.py), so a listing page does not pay for it.
     """
     if territory is None:
         return []
@@ -51,4 +51,4 @@ def categories_offered_in(territory: Territory | None) -> list:
             Category.objects.filter(product__in=offered_in(territory)).distinct().order_by("name")
         )
 
-    return chrome.remembered("categories", territory.pk, (), compute)
+    return generations.remembered("categories", territory.pk, (), compute)

@@ -74,9 +74,15 @@ class ServiceListView(TemplateView):
         context["query"] = self.query
         context["result_summary"] = result_summary(self.query, context["page_obj"])
         context["active_filters"] = self.active_filters()
-        # Only the side column shows these, and it is a chrome fragment, rendered once per
-        # address and portal (browse.html): templates call them when they render it.
+        # Only the side column shows these, and it is a fragment kept per category and
+        # filters chosen (browse.html): templates call them when they render it.
         context["facets"] = self.facet_choices
+        # the filters chosen, validated: a fragment's key, never the query string itself
+        context["facets_key"] = "&".join(
+            f"{param}={value}"
+            for param, values in sorted(self.selected_facets.items())
+            for value in sorted(values)
+        )
         context["categories"] = partial(categories_offered_in, self.request.territory)
         return context
 

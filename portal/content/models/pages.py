@@ -17,8 +17,10 @@ from wagtail.search import index
 from wagtail.snippets.models import register_snippet
 
 from portal.defaults import setting
+from portal.territories import generations
 
 from ..blocks import BodyBlock, CampaignBlock, running_campaign
+from ..lazy import lazy, lazy_context
 
 FEATURED_SERVICES = 6
 LATEST_NEWS = 3
@@ -75,8 +77,9 @@ class HomePage(BasePage):
 
         context = super().get_context(request, *args, **kwargs)
         territory = getattr(request, "territory", None)
-        context["featured_services"] = featured_services(territory, FEATURED_SERVICES)
-        context["latest_news"] = latest_news(self, LATEST_NEWS)
+        # read only when the page's fragment is rendered (home_page.html, portal/content/lazy.py)
+        context["featured_services"] = lazy(lambda: featured_services(territory, FEATURED_SERVICES))
+        context["latest_news"] = lazy(lambda: latest_news(self, LATEST_NEWS))
         context["campaign"] = running_campaign(self.campaign, timezone.now())
         return context
 
@@ -96,7 +99,9 @@ class ServiceIndexPage(BasePage):
 
         context = super().get_context(request, *args, **kwargs)
         territory = getattr(request, "territory", None)
-        context["services"] = listing_page(territory, ListingFilter(), limit=None).cards
+        context["services"] = lazy(
+            lambda: listing_page(territory, ListingFilter(), limit=None).cards
+        )
         context["stories"] = ServicePage.objects.child_of(self).live().order_by("title")
         return context
 
@@ -226,16 +231,54 @@ class NewsIndexPage(RoutablePageMixin, BasePage):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        articles = self.articles()
         tag = request.GET.get("tag", "").strip()
-        category = None
-        categories = list(
+        slug = request.GET.get("category", "").strip()
+        number = request.GET.get("page", "")
+        known = self.filter_choices(request)
+        # the list's fragment is kept per filter and page asked for, validated (an unknown tag
+        # or category lists nothing; a page that is not a number is the first, one past the
+        # last page of all articles the last): never the query string itself, so made-up
+        # values cannot fill the cache
+        context["news_key"] = "|".join(
+            [
+                tag if tag in known["tags"] else ("?" if tag else ""),
+                slug if slug in known["categories"] else ("?" if slug else ""),
+                str(min(int(number), known["pages"])) if number.isdigit() else "",
+            ]
+        )
+        names = ("articles", "categories", "tags", "current_tag", "current_category", "filtered")
+        context.update(lazy_context(lambda: self.news_context(tag, slug, number), names))
+        return context
+
+    def filter_choices(self, request) -> dict:
+        """The tags' and categories' slugs that its articles use, and the number of pages of
+        all its articles: kept with the generation."""
+        territory = getattr(request, "territory", None)
+
+        def compute() -> dict:
+            per_page = setting("PORTAL_NEWS_PER_PAGE")
+            return {
+                "tags": frozenset(tag.slug for tag in news_tags(self.articles())),
+                "categories": frozenset(category.slug for category in self.categories()),
+                "pages": max(1, -(-self.articles().count() // per_page)),
+            }
+
+        if territory is None:
+            return compute()
+        return generations.remembered("news-filters", territory.pk, (self.pk,), compute)
+
+    def categories(self) -> list["NewsCategory"]:
+        return list(
             NewsCategory.objects.filter(
                 locale_id=self.locale_id,
-                translation_key__in=articles.values("category__translation_key"),
+                translation_key__in=self.articles().values("category__translation_key"),
             )
         )
-        slug = request.GET.get("category", "").strip()
+
+    def news_context(self, tag: str, slug: str, number: str) -> dict:
+        articles = self.articles()
+        category = None
+        categories = self.categories()
         if slug:
             category = next((c for c in categories if c.slug == slug), None)
             articles = (
@@ -246,15 +289,14 @@ class NewsIndexPage(RoutablePageMixin, BasePage):
         if tag:
             articles = articles.filter(tags__slug=tag).distinct()
         paginator = Paginator(news_listing(articles), setting("PORTAL_NEWS_PER_PAGE"))
-        context.update(
-            articles=paginator.get_page(request.GET.get("page")),
-            categories=categories,
-            tags=news_tags(self.articles()),
-            current_tag=tag,
-            current_category=category if category else slug,
-            filtered=bool(tag or slug),
-        )
-        return context
+        return {
+            "articles": paginator.get_page(number),
+            "categories": categories,
+            "tags": news_tags(self.articles()),
+            "current_tag": tag,
+            "current_category": category if category else slug,
+            "filtered": bool(tag or slug),
+        }
 
     @path("")
     def index(self, request):

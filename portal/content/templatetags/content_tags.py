@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from wagtail.models import Page
 
 from portal.content.models import NewsIndexPage
-from portal.territories import chrome
+from portal.territories import generations
 
 from .portal_tags import _menus, page_translations
 
@@ -47,7 +47,7 @@ def _news_index_url(request) -> str | None:
         )
         return index.get_url(request) if index is not None else None
 
-    return chrome.remembered("news-url", territory.pk, (get_language(),), compute)
+    return generations.remembered("news-url", territory.pk, (get_language(),), compute)
 
 
 @register.simple_tag(takes_context=True)
@@ -97,7 +97,7 @@ def alternates(context, page=None) -> list[Alternate]:
                 found.append((code, url))
         return found
 
-    links = chrome.remembered("alternates", territory.pk, (page.pk,), compute)
+    links = generations.remembered("alternates", territory.pk, (page.pk,), compute)
     if len(links) < 2:
         return []
     return [Alternate(code, request.build_absolute_uri(url)) for code, url in links]

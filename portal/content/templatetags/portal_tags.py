@@ -19,7 +19,7 @@ from django.utils.translation import get_language, get_language_info
 from wagtail.models import Page
 
 from portal.content.models import ServiceIndexPage
-from portal.territories import chrome
+from portal.territories import generations
 from shop.catalogue.cards import DEFAULT_ICON, icon_for
 
 register = template.Library()
@@ -104,7 +104,7 @@ def _menus(request: HttpRequest) -> Menus:
     return menus
 
 
-def _is_shop_view(request: HttpRequest) -> bool:
+def is_shop_view(request: HttpRequest) -> bool:
     match = getattr(request, "resolver_match", None)
     return bool(match and SHOP_NAMESPACES.intersection(match.namespaces))
 
@@ -113,7 +113,7 @@ def _links(context, pages: list[Page]) -> list[MenuLink]:
     request = context["request"]
     shown = context.get("page")
     shown_path = getattr(shown, "url_path", None) if isinstance(shown, Page) else None
-    in_shop = shown_path is None and _is_shop_view(request)
+    in_shop = shown_path is None and is_shop_view(request)
     services_type = None
     if in_shop:
         services_type = ContentType.objects.get_for_model(ServiceIndexPage).pk  # cached
@@ -169,7 +169,7 @@ def home_url(context) -> str:
         home = current_home(request)
         return (home.get_url(request) if home is not None else None) or "/"
 
-    return chrome.remembered("home-url", territory.pk, (get_language(),), compute)
+    return generations.remembered("home-url", territory.pk, (get_language(),), compute)
 
 
 @dataclass(frozen=True)
@@ -235,20 +235,20 @@ def language_links(context, page=None) -> list[LanguageLink]:
     territory = getattr(request, "territory", None)
     if territory is None:
         return []
-    translations = page_translations(request, page) if isinstance(page, Page) else {}
-    homes = _homes(request)
-    in_shop = not isinstance(page, Page) and _is_shop_view(request)
+    in_shop = not isinstance(page, Page) and is_shop_view(request)
+    if in_shop:
+        urls = {code: translate_url(request.get_full_path(), code) for code in territory.languages}
+    else:
+        # the same for every request of this page (or of any page that is not one): kept with
+        # the portal's generation, so the switcher, outside the header's fragments, costs no query
+        page_pk = page.pk if isinstance(page, Page) else None
+        urls = generations.remembered(
+            "language-links", territory.pk, (page_pk,), lambda: _language_urls(request, page)
+        )
     active = get_language()
     links = []
     for code in territory.languages:
-        target = translations.get(code)
-        if target is not None:
-            url = target.get_url(request)
-        elif in_shop:
-            url = translate_url(request.get_full_path(), code)
-        else:
-            home = homes.get(code)
-            url = home.get_url(request) if home is not None else None
+        url = urls.get(code)
         if not url:
             continue
         try:
@@ -257,6 +257,17 @@ def language_links(context, page=None) -> list[LanguageLink]:
             name = code
         links.append(LanguageLink(code, name, url, _language_matches(code, active)))
     return links
+
+
+def _language_urls(request: HttpRequest, page: Page | None) -> dict[str, str | None]:
+    """Per language of the portal: ``page``'s live translation, else that language's home."""
+    translations = page_translations(request, page) if isinstance(page, Page) else {}
+    homes = _homes(request)
+    urls = {}
+    for code in request.territory.languages:
+        target = translations.get(code) or homes.get(code)
+        urls[code] = target.get_url(request) if target is not None else None
+    return urls
 
 
 @register.simple_tag(takes_context=True)

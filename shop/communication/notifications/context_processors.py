@@ -2,14 +2,19 @@
 
 from oscar.core.loading import get_model
 
+from portal.content.lazy import lazy
 from shop.communication.portals import sent_on
 
 Notification = get_model("communication", "Notification")
 
 
 def notifications(request):
+    """Counted only when a template shows it (the account's pages), not on every page."""
     if getattr(request, "user", None) and request.user.is_authenticated:
-        unread = Notification.objects.filter(recipient=request.user, date_read=None)
-        territory = getattr(request, "territory", None)
-        return {"num_unread_notifications": sent_on(unread, territory).count()}
+
+        def unread() -> int:
+            mine = Notification.objects.filter(recipient=request.user, date_read=None)
+            return sent_on(mine, getattr(request, "territory", None)).count()
+
+        return {"num_unread_notifications": lazy(unread)}
     return {}

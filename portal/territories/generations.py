@@ -1,9 +1,9 @@
-"""The portal's chrome: header, menus and footer around every page, rendered once and cached.
+"""Generations: what makes a portal's cached fragments, pages and values stale at once.
 
-The chrome depends on the territory, its theme, the language, the page's path (menus mark
-the current section, the language switcher links the page's translations) and on content
-editors change: page titles and menus, the portal's settings, the territory itself. Those
-changes bump a generation token kept in the cache, which is part of every chrome key, so a
+Everything kept between requests (fragments, ``{% portalcache %}`` in
+portal/territories/templatetags/portal_cache.py; whole pages, page_cache.py; small values,
+``remembered``) has a generation token in its key. The content editors change (pages,
+menus, the portal's settings, offers, the territory itself) bumps the token on save, so a
 publish or a settings save shows on the next request; nothing is ever invalidated by hand.
 
 Each territory has its own token, so that an editor publishing in one portal does not empty
@@ -11,15 +11,11 @@ the caches of all the others; one shared token covers what every portal shows (t
 catalogue, its categories, which host is which portal). A portal's generation is both.
 
 With the local-memory cache (development, one process) that is immediate; in production the
-cache is Redis, shared by every worker. ``PORTAL_CHROME_CACHE_SECONDS`` bounds how long an
-entry lives in any case (0 turns the cache off).
+cache is Redis, shared by every worker. ``PORTAL_FRAGMENT_CACHE_SECONDS`` bounds how long a
+fragment or value lives in any case (0 turns them off).
 """
 
-import hashlib
-import threading
-import time
 import uuid
-from collections import OrderedDict
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -27,9 +23,7 @@ from typing import TypeVar
 
 from django.core.cache import cache
 from django.db.models.signals import post_delete, post_save
-from django.http import HttpRequest
-from django.utils.translation import get_language
-from wagtail.models import Page
+from wagtail.models import Page, PageViewRestriction
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
 from portal.defaults import setting
@@ -107,7 +101,7 @@ def remembered(name: str, territory_id: int, parts: tuple, compute: Callable[[],
     For small things every page of a portal shows and editors rarely change: the home
     page's URL per language, the categories on offer.
     """
-    seconds = setting("PORTAL_CHROME_CACHE_SECONDS")
+    seconds = setting("PORTAL_FRAGMENT_CACHE_SECONDS")
     if not seconds:
         return compute()
     key = ":".join(["portal", name, generation(territory_id), *map(str, parts)])
@@ -116,74 +110,6 @@ def remembered(name: str, territory_id: int, parts: tuple, compute: Callable[[],
         value = compute()
         cache.set(key, value, timeout=seconds)
     return value
-
-
-# The fragments of the chrome this process last rendered or fetched (see ``fragment``), the
-# most recently used last.
-_held: OrderedDict[str, tuple[float, str]] = OrderedDict()
-_held_lock = threading.Lock()
-HELD_FRAGMENTS = 512
-
-
-def fragment(name: str, prefix: str, render: Callable[[], str]) -> str:
-    """The chrome's fragment ``name`` (the header, the footer…) for the request whose chrome
-    is ``prefix`` (``context``'s ``chrome_prefix``): from this process's memory, else from
-    the shared cache, else ``render()``.
-
-    Both are keyed by the generations, so a change anywhere makes every process render
-    afresh, and a fragment lives no longer than ``PORTAL_CHROME_CACHE_SECONDS`` in either.
-    Kept in memory too because a page shows several fragments: each would be a round trip
-    to Redis in production, and unpickling in development.
-    """
-    seconds = setting("PORTAL_CHROME_CACHE_SECONDS")
-    if not seconds:
-        return render()
-    key = f"portal:chrome:{name}:{prefix}"
-    now = time.time()
-    with _held_lock:
-        held = _held.get(key)
-        if held is not None and held[0] > now:
-            _held.move_to_end(key)
-            return held[1]
-    held = cache.get(key)
-    if held is None or held[0] <= now:
-        held = (now + seconds, str(render()))
-        cache.set(key, held, timeout=seconds)
-    with _held_lock:
-        _held[key] = held
-        _held.move_to_end(key)
-        while len(_held) > HELD_FRAGMENTS:
-            _held.popitem(last=False)
-    return held[1]
-
-
-def forget_fragments() -> None:
-    """Empty this process's copies (tests; the shared cache is left alone)."""
-    with _held_lock:
-        _held.clear()
-
-
-def context(request: HttpRequest, theme: str) -> dict:
-    """The chrome's part of every template's context: ``chrome_prefix`` tells this request's
-    chrome from any other's. It covers the generations, the territory, the theme, the
-    language, the scheme, the host and the address: the menus mark the current section, the
-    language switcher links this page's translations, the shop's head names its address.
-    Without it (``PORTAL_CHROME_CACHE_SECONDS`` = 0) fragments are rendered every time."""
-    if not setting("PORTAL_CHROME_CACHE_SECONDS"):
-        return {}
-    territory = getattr(request, "territory", None)
-    parts = "\n".join(
-        [
-            generation(territory.pk if territory else None),
-            str(territory.pk if territory else ""),
-            theme,
-            get_language() or "",
-            request.scheme,
-            request.get_host(),
-            request.get_full_path(),
-        ]
-    )
-    return {"chrome_prefix": hashlib.md5(parts.encode(), usedforsecurity=False).hexdigest()}
 
 
 def connect() -> None:
@@ -199,6 +125,7 @@ def connect() -> None:
     post_save.connect(_page_changed, dispatch_uid="chrome-page-saved")
     # one portal's
     _when_saved(PortalSettings, lambda settings: _territory_of_site(settings.site_id))
+    _when_saved(PageViewRestriction, lambda restriction: _territory_of_page_id(restriction.page_id))
     _when_saved(get_model("partner", "StockRecord"), lambda offer: offer.territory_id)
     # every portal's: the shared catalogue, and which host is which portal
     for name in SHARED_SHOP_MODELS:
@@ -223,6 +150,14 @@ def _territory_of_site(site_id: int) -> int | None:
     from .models import Territory
 
     return Territory.objects.filter(site_id=site_id).values_list("pk", flat=True).first()
+
+
+def _territory_of_page_id(page_id: int) -> int | None:
+    from .resolution import territory_of_page
+
+    page = Page.objects.filter(pk=page_id).first()
+    territory = territory_of_page(page) if page is not None else None
+    return territory.pk if territory else None
 
 
 def _page_changed(sender, instance=None, **kwargs) -> None:
