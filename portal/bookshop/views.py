@@ -7,6 +7,8 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 
+from portal.territories import generations
+
 from .forms import ReservationForm
 from .models import ReadingTipPage
 from .reservations import NoBookshop, bookshop_of, reserve
@@ -14,7 +16,12 @@ from .reservations import NoBookshop, bookshop_of, reserve
 
 def serve_reading_tip(page: ReadingTipPage, request: HttpRequest, *args, **kwargs) -> HttpResponse:
     territory = getattr(request, "territory", None)
-    bookshop = bookshop_of(territory)
+    # which cooperative is the bookshop changes only when the portal is built again
+    bookshop = (
+        generations.remembered("bookshop", territory.pk, (), lambda: bookshop_of(territory))
+        if territory is not None
+        else None
+    )
     form = None
     if bookshop is not None:
         if request.method == "POST":

@@ -12,6 +12,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from portal.content.lazy import lazy
 from portal.defaults import setting
 from portal.security.spreadsheets import csv_writer
 from portal.territories.admin_scope import owner_of, territories_of
@@ -100,7 +101,8 @@ def serve_webinar(page: WebinarPage, request: HttpRequest, *args, **kwargs) -> H
             and bool(user.email)
             and is_registered(event, user.email),
             "time_zone": ZoneInfo(setting("PORTAL_EVENTS_TIME_ZONE")),
-            "speakers": list(page.speakers.all()),
+            # shown in the facts' fragment (webinar_page.html): read only when it is rendered
+            "speakers": lazy(lambda: list(page.speakers.all())),
         }
     )
     return TemplateResponse(request, page.get_template(request, *args, **kwargs), context)

@@ -40,6 +40,7 @@ SHARED_SHOP_MODELS = (
     "catalogue.Product",  # hidden or shown: the categories on offer change
     "catalogue.Category",
     "catalogue.ProductCategory",
+    "catalogue.Option",  # what a service asks when added to the basket
 )
 
 

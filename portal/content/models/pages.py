@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey
+from oscar.core.loading import get_model
 from taggit.models import Tag, TaggedItemBase
 from wagtail.admin.forms import WagtailAdminPageForm
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
@@ -21,6 +22,8 @@ from portal.territories import generations
 
 from ..blocks import BodyBlock, CampaignBlock, running_campaign
 from ..lazy import lazy, lazy_context
+
+StockRecord = get_model("partner", "StockRecord")
 
 FEATURED_SERVICES = 6
 LATEST_NEWS = 3
@@ -154,10 +157,37 @@ class ServicePage(BasePage):
 
         context = super().get_context(request, *args, **kwargs)
         territory = getattr(request, "territory", None)
-        # a product this territory does not offer (any more) shows as "not available here"
-        context["product"] = (
-            offered_in(territory).filter(pk=self.product_id).first() if self.product_id else None
-        )
+
+        def product():
+            # a product this territory does not offer (any more) shows as "not available
+            # here"; its offers and their cooperatives come with it, for the buy box
+            return (
+                offered_in(territory)
+                .filter(pk=self.product_id)
+                .prefetch_related(
+                    models.Prefetch(
+                        "stockrecords",
+                        queryset=StockRecord.objects.filter(territory=territory).select_related(
+                            "partner"
+                        ),
+                    )
+                )
+                .first()
+            )
+
+        def kept_product():
+            found = product()
+            if found is not None:
+                found.has_options  # noqa: B018 (asked by the basket form: kept with it)
+            return found
+
+        if self.product_id and territory is not None:
+            # kept with the portal's generation: saving an offer or the product bumps it
+            context["product"] = generations.remembered(
+                "service-product", territory.pk, (self.product_id,), kept_product
+            )
+        else:
+            context["product"] = None
         return context
 
 

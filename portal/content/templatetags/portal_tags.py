@@ -61,16 +61,21 @@ def _language_matches(language_code: str, wanted: str | None) -> bool:
 
 
 def _homes(request: HttpRequest) -> dict[str, Page]:
-    """The territory's live home pages by language code: one query, cached on the request."""
+    """The territory's live home pages by language code: one query, then kept with the
+    portal's generation (a publish or a new translation bumps it) and on the request."""
     cached = getattr(request, "_portal_homes", None)
     if cached is not None:
         return cached
-    homes: dict[str, Page] = {}
     territory = getattr(request, "territory", None)
-    if territory is not None:
+
+    def compute() -> dict[str, Page]:
+        homes: dict[str, Page] = {}
         root = Page.objects.filter(pk=territory.site.root_page_id).values("translation_key")
         for home in Page.objects.live().filter(translation_key__in=root).select_related("locale"):
             homes[home.locale.language_code] = home
+        return homes
+
+    homes = generations.remembered("homes", territory.pk, (), compute) if territory else {}
     request._portal_homes = homes
     return homes
 
