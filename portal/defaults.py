@@ -82,7 +82,12 @@ PORTAL_EVENTS_TIME_ZONE = "Europe/Rome"
 # and how large and of which types they may be.
 PORTAL_PRIVATE_MEDIA_ROOT = "private-media"
 PORTAL_ATTACHMENT_MAX_BYTES = 5 * 1024 * 1024
-PORTAL_ATTACHMENT_TYPES = {".pdf": "application/pdf", ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".png": "image/png"}
+PORTAL_ATTACHMENT_TYPES = {
+    ".pdf": "application/pdf",
+    ".jpg": "image/jpeg",
+    ".jpeg": "image/jpeg",
+    ".png": "image/png",
+}
 
 
 def setting(name: str) -> Any:
