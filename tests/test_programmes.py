@@ -71,7 +71,7 @@ class TestApplying:
         programme = open_programme(territories["padova"])
         start(programme, citizen(), tax_code(7))
         other_member = citizen()
-        with pytest.raises(AlreadyApplied, match="household"):
+        with pytest.raises(AlreadyApplied, match="nucleo familiare"):
             start(programme, other_member, tax_code(7).lower())
         assert programme.applications.count() == 1
 
@@ -92,13 +92,13 @@ class TestApplying:
 
     def test_a_malformed_tax_code_is_refused(self, territories):
         programme = open_programme(territories["padova"])
-        with pytest.raises(ProgrammeError, match="tax code"):
+        with pytest.raises(ProgrammeError, match="codice fiscale"):
             start(programme, citizen(), "ABC123")
         assert not programme.applications.exists()
 
     @pytest.mark.parametrize(
         ("opens", "closes", "error", "message"),
-        [(3, 10, NotOpenYet, "open on"), (-10, -1, Closed, "closed on")],
+        [(3, 10, NotOpenYet, "si aprono il"), (-10, -1, Closed, "si sono chiuse il")],
     )
     def test_closed_or_not_yet_open(self, territories, opens, closes, error, message):
         today = timezone.localdate()
@@ -136,7 +136,7 @@ class TestApplying:
     def test_a_draft_without_household_size_cannot_be_sent(self, territories):
         programme = open_programme(territories["padova"])
         application = start(programme, citizen(), tax_code(9))
-        with pytest.raises(ProgrammeError, match="household size"):
+        with pytest.raises(ProgrammeError, match="componenti del nucleo"):
             submit(application, application.applicant)
         application.refresh_from_db()
         assert (application.status, application.protocol) == (S.DRAFT, None)
@@ -190,7 +190,7 @@ class TestReviewAndApproval:
     def test_a_rejection_needs_a_reason(self, territories):
         programme = open_programme(territories["padova"])
         application, officer = reviewed(programme)
-        with pytest.raises(ProgrammeError, match="why"):
+        with pytest.raises(ProgrammeError, match="perché"):
             move(application, officer, S.REJECTED, "  ", officer=True)
         move(application, officer, S.REJECTED, "Fuori comune", officer=True)
         assert Application.objects.get(pk=application.pk).status == S.REJECTED
