@@ -6,6 +6,7 @@ an officer deleted stays deleted. The budget account is brought in line with the
 whoever set it.
 """
 
+from django.contrib.auth.models import Permission
 from django.utils.translation import gettext as _
 
 from portal.territories.groups import own_group
@@ -84,4 +85,8 @@ def ensure_office(territory: Territory) -> tuple[TerritoryOffice, bool]:
     group, _created = own_group(None if created else office.group, name, territory.slug)
     if created:
         office = TerritoryOffice.objects.create(territory=territory, group=group)
+    # into the admin, where the queue of their own territory's applications is
+    group.permissions.add(
+        Permission.objects.get(content_type__app_label="wagtailadmin", codename="access_admin")
+    )
     return office, created
