@@ -78,6 +78,18 @@ PORTAL_EMAIL_CHANGE_LINK_HOURS = 24
 # Webinars (portal/events): the zone their times are entered and shown in.
 PORTAL_EVENTS_TIME_ZONE = "Europe/Rome"
 
+# Welfare programmes (portal/programmes): where applications' attachments are stored, outside
+# MEDIA_ROOT so no public media URL ever reaches them (relative to BASE_DIR unless absolute),
+# and how large and of which types they may be.
+PORTAL_PRIVATE_MEDIA_ROOT = "private-media"
+PORTAL_ATTACHMENT_MAX_BYTES = 5 * 1024 * 1024
+PORTAL_ATTACHMENT_TYPES = {
+    ".pdf": "application/pdf",
+    ".jpg": "image/jpeg",
+    ".jpeg": "image/jpeg",
+    ".png": "image/png",
+}
+
 
 def setting(name: str) -> Any:
     """Return the ``PORTAL_*`` setting ``name``: the project's value, or the default here."""

@@ -41,6 +41,7 @@ urlpatterns += i18n_patterns(
     path("shop/accounts/logout/", security_views.logout),
     path("shop/", include(apps.get_app_config("oscar").urls[0])),
     path("eventi/", include("portal.events.urls")),
+    path("programmi/", include("portal.programmes.urls")),
     path("search/", content_views.search, name="portal-search"),
     path("", include(wagtail_urls)),
     prefix_default_language=False,

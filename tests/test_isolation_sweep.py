@@ -39,6 +39,7 @@ from wagtail.models import (
 
 from portal.bookshop.models import Reservation
 from portal.content.models import NewsCategory, StandardPage
+from portal.programmes.models import Application, ApplicationEvent, Programme
 from portal.territories.models import PortalSettings
 from shop.dashboard.catalogue.access import catalogue_managers_group
 from shop.dashboard.orders.access import cooperative_staff_group
@@ -320,6 +321,21 @@ PATTERNS = {
         "page_id": "page"
     },
     ("wagtail_localize:javascript_catalog", "admin/localize/jsi18n/"): {},
+    # the municipality officers' queue (portal/programmes/office.py)
+    ("programmes_admin_index", "admin/programmi/"): {},
+    ("programmes_admin_queue", "admin/programmi/<int:programme_id>/"): {
+        "programme_id": "programme"
+    },
+    ("programmes_admin_application", "admin/programmi/domande/<int:application_id>/"): {
+        "application_id": "application"
+    },
+    ("programmes_admin_approve", "admin/programmi/domande/<int:application_id>/approva/"): {
+        "application_id": "application"
+    },
+    (
+        "programmes_admin_attachment",
+        "admin/programmi/domande/<int:application_id>/documenti/<int:attachment_id>/",
+    ): {"application_id": "application", "attachment_id": "attachment"},
     ("wagtail_localize:submit_page_translation", "admin/localize/submit/page/<int:page_id>/"): {
         "page_id": "page"
     },
@@ -989,6 +1005,8 @@ def plant(victim, attacker) -> dict:
     order = place(basket, user=citizen("zqxk-buyer@example.it"))
     note = OrderNote.objects.create(order=order, message="zqxk-ordernote")
 
+    programme, application, attachment = _plant_programme(victim)
+
     task = GroupApprovalTask.objects.filter(groups=victim.moderators).first()
     objects.update(
         page=page.pk,
@@ -1019,8 +1037,33 @@ def plant(victim, attacker) -> dict:
         partner=partner.pk,
         product=product.pk,
         category=Category.objects.values_list("pk", flat=True).first(),
+        programme=programme.pk,
+        application=application.pk,
+        attachment=attachment.pk,
     )
     return objects
+
+
+def _plant_programme(victim):
+    """A programme of the victim with an application in review and a private document."""
+    from portal.programmes.applications import move, start, submit
+    from portal.programmes.attachments import attach
+    from tests.programmes_support import open_programme
+
+    programme = open_programme(victim)  # open today, whatever the spec's dates
+    programme.title = f"{CANARY_WORD} zqxk-programme"
+    programme.save(update_fields=["title"])
+    applicant = citizen("zqxk-applicant@example.it")
+    application = start(programme, applicant, "ZQXKZQ80A01H501Z")
+    application.household_size = 2
+    application.municipality = programme.municipalities[0]
+    application.answers = {"note": "zqxk-application"}
+    application.save()
+    submit(application, applicant)
+    move(application, None, "in_review", "zqxk-application", officer=True)
+    document = ContentFile(b"%PDF-1.4 zqxk-attachment", name="zqxk-attachment.pdf")
+    attachment = attach(application, "zqxk-attachment", document)
+    return programme, application, attachment
 
 
 def fingerprint(victim, skip: frozenset[str] = frozenset()) -> tuple:
@@ -1058,6 +1101,13 @@ def fingerprint(victim, skip: frozenset[str] = frozenset()) -> tuple:
             .values_list("pk", "title", "collection", "file")
         ),
         list(PortalSettings.objects.filter(site=victim.site).values()),
+        list(
+            Application.objects.filter(programme__territory=victim).values_list(
+                "pk", "status", "amount", "transfer_id"
+            )
+        ),
+        ApplicationEvent.objects.filter(application__programme__territory=victim).count(),
+        list(Programme.objects.filter(territory=victim).values_list("pk", "title", "budget")),
         list(Reservation.objects.filter(territory=victim).values()),
         list(Redirect.objects.filter(site=victim.site).values()),
         (editor.first_name, editor.email, editor.is_active, editor.password),
@@ -1097,6 +1147,7 @@ def roles(attacker) -> dict[str, object]:
         "network member": user(f"network-{attacker.slug}", [attacker.network.group]),
         "cooperative staff": staff,
         "catalogue manager": user(f"catalogue-{attacker.slug}", [catalogue_managers_group()[0]]),
+        "municipality officer": user(f"office-{attacker.slug}", [attacker.office.group]),
     }
 
 

@@ -24,6 +24,7 @@ INSTALLED_APPS = [
     "portal.events",
     "portal.bookshop",
     "portal.ledger",
+    "portal.programmes",
     "shop.giftcards",
     "shop.booking.apps.BookingConfig",
     # Oscar, with our forks under shop/

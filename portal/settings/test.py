@@ -20,6 +20,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
 
 # Uploaded files of the tests go to a scratch folder, not the project's media/.
 MEDIA_ROOT = Path(tempfile.gettempdir()) / "portal-test-media"
+PORTAL_PRIVATE_MEDIA_ROOT = Path(tempfile.gettempdir()) / "portal-test-private-media"
 WHITENOISE_USE_FINDERS = True
 
 # Whole-page caching is tested on its own (tests/test_page_cache.py): elsewhere every request

@@ -159,4 +159,10 @@ def create_users() -> list[DemoLogin]:
 
     for territory, email in network_members():
         logins.append(DemoLogin("socio della rete (webinar)", territory.slug, email, DEMO_PASSWORD))
+    from portal.programmes.demo import officers
+
+    for territory, email in officers(ensure_user):
+        logins.append(
+            DemoLogin("ufficio comunale (programmi)", territory.slug, email, DEMO_PASSWORD)
+        )
     return logins

@@ -117,6 +117,26 @@ def _overridable_segment(user, pk, kwargs) -> bool:
     return _segment_of(OverridableSegment)(user, pk, kwargs)
 
 
+def _programme(user, pk, kwargs) -> bool:
+    from portal.programmes.office import own_programmes
+
+    return own_programmes(user).filter(pk=pk).exists()
+
+
+def _application(user, pk, kwargs) -> bool:
+    from portal.programmes.office import own_applications
+
+    return own_applications(user).filter(pk=pk).exists()
+
+
+def _application_document(user, pk, kwargs) -> bool:
+    from portal.programmes.models import Attachment
+
+    return Attachment.objects.filter(
+        pk=pk, application_id=kwargs.get("application_id")
+    ).exists() and _application(user, kwargs.get("application_id"), kwargs)
+
+
 def _anything(user, value, kwargs) -> bool:
     """An argument that names no object of a portal (a content type, a filter spec…)."""
     return True
@@ -277,6 +297,15 @@ ADMIN_VIEWS: dict[str, dict[str, Callable]] = {
     "wagtailforms:list_submissions_results": PAGE,
     "wagtailforms:delete_submissions": PAGE,
     "events_registrants_csv": PAGE,
+    # the municipality officers' queue (portal/programmes/office.py, scoped there too)
+    "programmes_admin_index": {},
+    "programmes_admin_queue": {"programme_id": _programme},
+    "programmes_admin_application": {"application_id": _application},
+    "programmes_admin_approve": {"application_id": _application},
+    "programmes_admin_attachment": {
+        "application_id": _application,
+        "attachment_id": _application_document,
+    },
     "wagtailsnippets_bookshop_reservation:list": {},
     "wagtailsnippets_bookshop_reservation:list_results": {},
     **{

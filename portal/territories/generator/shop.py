@@ -152,6 +152,23 @@ class ShopSteps:
         elif change:
             self.seeder.updated["bookshop"] += 1
 
+    # 13 ---------------------------------------------------------------------------------------
+    def step_programmes(self) -> None:
+        """The municipality officers' group and the spec's ``[[programmes]]``."""
+        from portal.ledger.transfers import LedgerError
+        from portal.programmes.generator import ensure_office, sync_programmes
+
+        from .build import BuildError
+
+        office, created = ensure_office(self.territory)
+        self.seeder.count("officers group", created, office.group.name)
+        try:
+            sync_programmes(self.territory, self.spec.programmes, self.partners, self.seeder)
+        except LedgerError as exc:
+            raise BuildError(
+                [SpecError(display_path(self.spec.path), "programmes", f"budget: {exc}")]
+            ) from exc
+
 
 def _priced_products(spec: TerritorySpec):
     """(offer, product upc, price, label) for each product a spec's offers put on sale.

@@ -50,6 +50,41 @@ class GiftVoucherSpec:
     cooperative: str = ""
 
 
+PROGRAMME_KINDS = ("vouchers", "grant")
+QUESTION_TYPES = ("text", "number", "yes_no", "choice")
+
+
+@dataclass(frozen=True)
+class QuestionSpec:
+    """One more question of a programme's form (household size, municipality and income band
+    are always asked)."""
+
+    key: str
+    label: str
+    type: str = "text"
+    choices: tuple[str, ...] = ()
+    required: bool = True
+
+
+@dataclass
+class ProgrammeSpec:
+    """``[[programmes]]``: a call the generator opens (officers may change it afterwards)."""
+
+    slug: str
+    title: str
+    kind: str
+    budget: Decimal
+    opens_on: date
+    closes_on: date
+    amounts: dict[int, Decimal]  # household size → euros; the largest size covers larger ones
+    summary: str = ""
+    cooperatives: list[str] = field(default_factory=list)
+    categories: list[str] = field(default_factory=list)
+    credit_expires_on: date | None = None
+    municipalities: list[str] = field(default_factory=list)  # empty: all the territory's
+    questions: list[QuestionSpec] = field(default_factory=list)
+
+
 # The conformance statuses of AgID's model (Linee guida sull'accessibilità, cap. 4).
 ACCESSIBILITY_STATUSES = ("compliant", "partially_compliant", "non_compliant")
 # Why content is not accessible: a failed requirement, a disproportionate burden (art. 3-ter
@@ -104,6 +139,7 @@ class TerritorySpec:
     gift_vouchers: list["GiftVoucherSpec"] = field(default_factory=list)
     accessibility: AccessibilitySpec = field(default_factory=AccessibilitySpec)
     privacy: PrivacySpec | None = None  # None only for a spec object built by hand
+    programmes: list[ProgrammeSpec] = field(default_factory=list)
 
     @property
     def dev_host(self) -> str:

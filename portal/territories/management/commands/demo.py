@@ -21,6 +21,11 @@ class Command(BaseCommand):
                 f"[{number}/{len(territories)}] {territory.slug}: {changed} page(s) filled"
             )
         logins = create_users()
+        from portal.programmes.demo import load_applications
+        from portal.territories.demo import ensure_user
+
+        made = load_applications(ensure_user)
+        self.stdout.write(f"programmes: {made} demo application(s) in every status")
         self.stdout.write(
             self.style.SUCCESS("\nDemo logins (admin: http://<portal>.localhost:8000/admin/):")
         )

@@ -1,0 +1,43 @@
+"""Admin: the municipality officers' "Programmes" menu and its views (office.py)."""
+
+from django.urls import path, reverse
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.admin.menu import MenuItem
+
+from . import office
+
+
+@hooks.register("register_admin_urls")
+def register_admin_urls():
+    return [
+        path("programmi/", office.index, name="programmes_admin_index"),
+        path("programmi/<int:programme_id>/", office.queue, name="programmes_admin_queue"),
+        path(
+            "programmi/domande/<int:application_id>/",
+            office.application,
+            name="programmes_admin_application",
+        ),
+        path(
+            "programmi/domande/<int:application_id>/approva/",
+            office.approve_application,
+            name="programmes_admin_approve",
+        ),
+        path(
+            "programmi/domande/<int:application_id>/documenti/<int:attachment_id>/",
+            office.attachment,
+            name="programmes_admin_attachment",
+        ),
+    ]
+
+
+class OfficersMenuItem(MenuItem):
+    def is_shown(self, request):
+        return office.is_officer(request.user)
+
+
+@hooks.register("register_admin_menu_item")
+def programmes_menu_item():
+    return OfficersMenuItem(
+        _("Programmes"), reverse("programmes_admin_index"), icon_name="list-ul", order=250
+    )
