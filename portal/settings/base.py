@@ -24,6 +24,7 @@ INSTALLED_APPS = [
     "portal.events",
     "portal.bookshop",
     "portal.ledger",
+    "portal.newsletters",
     "shop.giftcards",
     "shop.booking.apps.BookingConfig",
     # Oscar, with our forks under shop/
@@ -99,6 +100,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",  # single-use recovery codes for a lost phone
     "csp",
+    "anymail",  # e-mail through a provider where one is configured; its bounce webhooks
 ]
 
 MIDDLEWARE = [
@@ -246,6 +248,16 @@ CACHES = {
     },
 }
 EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+# A mail provider (django-anymail), e.g. EMAIL_PROVIDER=postmark with ANYMAIL_POSTMARK_SERVER_TOKEN:
+# its backend sends, and its tracking webhook (/anymail/<provider>/tracking/, basic auth with
+# ANYMAIL_WEBHOOK_SECRET "user:password") reports bounces and complaints, which unsubscribe
+# the address from every newsletter (portal/newsletters/receivers.py).
+if os.environ.get("EMAIL_PROVIDER"):
+    EMAIL_BACKEND = f"anymail.backends.{os.environ['EMAIL_PROVIDER']}.EmailBackend"
+ANYMAIL = {
+    "WEBHOOK_SECRET": os.environ.get("ANYMAIL_WEBHOOK_SECRET", "anymail:dev-only-not-secret"),
+    **{k[len("ANYMAIL_") :]: v for k, v in os.environ.items() if k.startswith("ANYMAIL_")},
+}
 DEFAULT_FROM_EMAIL = "portale@welfare.localhost"
 
 # Wagtail

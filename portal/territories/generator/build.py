@@ -31,6 +31,7 @@ STEPS = (
     "gift_vouchers",
     "network",
     "bookshop",
+    "communications",
 )
 
 
