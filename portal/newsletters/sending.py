@@ -22,10 +22,13 @@ from django.utils import timezone
 
 from portal.defaults import setting
 from portal.territories.models import Territory
-from shop.catalogue.facets import AUDIENCE, encode
+from shop.catalogue.facets import AUDIENCE, Facet, encode
 
 from .emails import RenderedIssue, issue_message, render_issue
 from .models import Delivery, NewsletterIssuePage, Send, Subscriber
+
+# the catalogue's audiences, matched on a subscriber's interests as on a product's audience
+INTERESTS = Facet("interests", "interests", AUDIENCE.choices, AUDIENCE.legend)
 
 
 def segment(
@@ -38,7 +41,7 @@ def segment(
         territory__in=list(territories), status=Subscriber.Status.ACTIVE
     )
     if wanted:
-        subscribers = subscribers.filter(AUDIENCE.q(wanted) | Q(interests=""))
+        subscribers = subscribers.filter(INTERESTS.q(wanted) | Q(interests=""))
     if language:
         subscribers = subscribers.filter(language=language)
     return subscribers

@@ -27,7 +27,15 @@ def campaign(url: str, tag: str) -> str:
 def plain_text(value, tag: str) -> str:
     """A rich-text block as text: paragraphs kept, each link as "text (address)"."""
     html = expand_db_html(str(getattr(value, "source", value)))
-    html = LINK.sub(lambda m: f"{m.group(2)} ({campaign(unescape(m.group(1)), tag)})", html)
+    urls: list[str] = []
+
+    def spelled_out(match) -> str:
+        urls.append(campaign(unescape(match.group(1)), tag))
+        return f"{match.group(2)} (\x00{len(urls) - 1}\x00)"
+
+    html = LINK.sub(spelled_out, html)
     html = re.sub(r"</p>|<br\s*/?>|</li>", "\n", html)
     html = re.sub(r"<li[^>]*>", "- ", html)
-    return unescape(strip_tags(html)).strip() + "\n"
+    text = unescape(strip_tags(html)).strip()
+    # the addresses go in after the tags are stripped, which would mangle their "&"
+    return re.sub("\x00(\\d+)\x00", lambda m: urls[int(m.group(1))], text) + "\n"
