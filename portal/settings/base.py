@@ -337,6 +337,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "shop.payment.tasks.settle_abandoned_payments",
         "schedule": 900,
     },
+    # newsletter sends whose worker died (each worker also resumes them as it starts)
+    "resume-newsletter-sends": {
+        "task": "portal.newsletters.tasks.resume_sends",
+        "schedule": 600,
+    },
 }
 
 # Stripe: by default the fake localstripe on loopback (`make demo` starts it, no keys, no
