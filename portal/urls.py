@@ -16,6 +16,8 @@ urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("i18n/", include("django.conf.urls.i18n")),
+    # the mail provider's webhooks (bounces, complaints), never with a language prefix
+    path("anymail/", include("anymail.urls")),
     path("portals/", territory_views.portal_list, name="portal-list"),
     path("security/", include("portal.security.urls")),
     # Stripe calls the webhook on any portal host, never with a language prefix
@@ -42,6 +44,7 @@ urlpatterns += i18n_patterns(
     path("shop/", include(apps.get_app_config("oscar").urls[0])),
     path("eventi/", include("portal.events.urls")),
     path("programmi/", include("portal.programmes.urls")),
+    path("newsletter/", include("portal.newsletters.urls")),
     path("search/", content_views.search, name="portal-search"),
     path("", include(wagtail_urls)),
     prefix_default_language=False,

@@ -355,6 +355,10 @@ PATTERNS = {
         "wagtail_localize:edit_string_translation",
         "admin/localize/translate/<int:translation_id>/strings/<int:string_segment_id>/edit/",
     ): {"translation_id": "translation", "string_segment_id": "string_segment"},
+    ("newsletters_send", "admin/newsletters/<int:page_id>/send/"): {"page_id": "newsletter_issue"},
+    ("newsletters_send_test", "admin/newsletters/<int:page_id>/send-test/"): {
+        "page_id": "newsletter_issue"
+    },
     (
         "wagtail_localize:edit_override",
         "admin/localize/translate/<int:translation_id>/overrides/<int:overridable_segment_id>/edit/",
@@ -1007,6 +1011,9 @@ def plant(victim, attacker) -> dict:
 
     programme, application, attachment = _plant_programme(victim)
 
+    from tests.newsletter_support import issue
+
+    newsletter_issue = issue(title=f"{CANARY_WORD} zqxk-issue", tag=f"zqxk-{victim.slug}")
     task = GroupApprovalTask.objects.filter(groups=victim.moderators).first()
     objects.update(
         page=page.pk,
@@ -1040,6 +1047,7 @@ def plant(victim, attacker) -> dict:
         programme=programme.pk,
         application=application.pk,
         attachment=attachment.pk,
+        newsletter_issue=newsletter_issue.pk,
     )
     return objects
 

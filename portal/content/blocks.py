@@ -46,6 +46,34 @@ class CallToActionBlock(blocks.StructBlock):
         template = "content/blocks/call_to_action.html"
 
 
+class NewsletterSignupBlock(blocks.StructBlock):
+    """The portal's newsletter subscription form, anywhere in a page (portal/newsletters)."""
+
+    cacheable = False  # a form with the visitor's CSRF token: never inside a kept fragment
+
+    title = blocks.CharBlock(label=_("Title"), required=False)
+    text = blocks.TextBlock(required=False, label=_("Text"))
+
+    class Meta:
+        icon = "mail"
+        label = _("Newsletter subscription")
+        template = "content/blocks/newsletter_signup.html"
+
+    def get_context(self, value, parent_context=None):
+        from portal.newsletters.forms import SubscribeForm
+
+        context = super().get_context(value, parent_context)
+        request = (parent_context or {}).get("request")
+        territory = getattr(request, "territory", None)
+        if territory is not None:
+            context["form"] = SubscribeForm(
+                territory=territory,
+                initial={"language": (territory.languages or ["it"])[0]},
+                auto_id="newsletter-%s",
+            )
+        return context
+
+
 class BodyBlock(blocks.StreamBlock):
     heading = HeadingBlock()
     paragraph = blocks.RichTextBlock(
@@ -53,6 +81,7 @@ class BodyBlock(blocks.StreamBlock):
     )
     image = ImageBlock()
     call_to_action = CallToActionBlock()
+    newsletter = NewsletterSignupBlock()
 
 
 class CampaignBlock(blocks.StructBlock):

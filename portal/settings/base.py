@@ -25,6 +25,7 @@ INSTALLED_APPS = [
     "portal.bookshop",
     "portal.ledger",
     "portal.programmes",
+    "portal.newsletters",
     "shop.giftcards",
     "shop.booking.apps.BookingConfig",
     # Oscar, with our forks under shop/
@@ -100,6 +101,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",  # single-use recovery codes for a lost phone
     "csp",
+    "anymail",  # e-mail through a provider where one is configured; its bounce webhooks
 ]
 
 MIDDLEWARE = [
@@ -249,6 +251,16 @@ CACHES = {
     },
 }
 EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+# A mail provider (django-anymail), e.g. EMAIL_PROVIDER=postmark with ANYMAIL_POSTMARK_SERVER_TOKEN:
+# its backend sends, and its tracking webhook (/anymail/<provider>/tracking/, basic auth with
+# ANYMAIL_WEBHOOK_SECRET "user:password") reports bounces and complaints, which unsubscribe
+# the address from every newsletter (portal/newsletters/receivers.py).
+if os.environ.get("EMAIL_PROVIDER"):
+    EMAIL_BACKEND = f"anymail.backends.{os.environ['EMAIL_PROVIDER']}.EmailBackend"
+ANYMAIL = {
+    "WEBHOOK_SECRET": os.environ.get("ANYMAIL_WEBHOOK_SECRET", "anymail:dev-only-not-secret"),
+    **{k[len("ANYMAIL_") :]: v for k, v in os.environ.items() if k.startswith("ANYMAIL_")},
+}
 DEFAULT_FROM_EMAIL = "portale@welfare.localhost"
 
 # Wagtail
@@ -327,6 +339,11 @@ CELERY_BEAT_SCHEDULE = {
     "settle-abandoned-payments": {
         "task": "shop.payment.tasks.settle_abandoned_payments",
         "schedule": 900,
+    },
+    # newsletter sends whose worker died (each worker also resumes them as it starts)
+    "resume-newsletter-sends": {
+        "task": "portal.newsletters.tasks.resume_sends",
+        "schedule": 600,
     },
 }
 

@@ -94,7 +94,12 @@ SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 CELERY_TASK_ALWAYS_EAGER = False
 DEFAULT_FROM_EMAIL = os.environ["DEFAULT_FROM_EMAIL"]
 OSCAR_FROM_EMAIL = DEFAULT_FROM_EMAIL
-EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+# a mail provider through django-anymail (base.py: EMAIL_PROVIDER), or SMTP
+EMAIL_BACKEND = (
+    f"anymail.backends.{os.environ['EMAIL_PROVIDER']}.EmailBackend"
+    if os.environ.get("EMAIL_PROVIDER")
+    else "django.core.mail.backends.smtp.EmailBackend"
+)
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
 EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
 STORAGES = {

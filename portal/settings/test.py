@@ -30,3 +30,14 @@ PORTAL_PAGE_CACHE_SECONDS = 0
 # Login throttling (django-axes) counts every failed sign-in in the database and needs the
 # request in authenticate(): off here, on in tests/test_hardening.py, which tests it.
 AXES_ENABLED = False
+
+# A real Celery worker (tests/test_newsletter_worker.py, bench/newsletter.py) runs with these
+# settings, a broker and a folder for the e-mails it sends: tasks are queued, not run in place.
+if os.environ.get("PORTAL_CELERY_BROKER"):
+    CELERY_TASK_ALWAYS_EAGER = False
+    CELERY_BROKER_URL = os.environ["PORTAL_CELERY_BROKER"]
+if os.environ.get("PORTAL_EMAIL_DIR"):
+    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    EMAIL_FILE_PATH = os.environ["PORTAL_EMAIL_DIR"]
+PORTAL_NEWSLETTER_RATE = float(os.environ.get("PORTAL_NEWSLETTER_RATE", "20"))
+PORTAL_NEWSLETTER_BATCH = int(os.environ.get("PORTAL_NEWSLETTER_BATCH", "500"))

@@ -155,6 +155,12 @@ def create_users() -> list[DemoLogin]:
 
     email = catalogue_manager(ensure_user)
     logins.append(DemoLogin("gestore del catalogo (servizi condivisi)", "*", email, DEMO_PASSWORD))
+    from portal.newsletters.demo import communications_staff
+
+    email = communications_staff(ensure_user)
+    logins.append(
+        DemoLogin("comunicazione (newsletter, tutti i portali)", "*", email, DEMO_PASSWORD)
+    )
     from portal.events.demo import network_members
 
     for territory, email in network_members():

@@ -62,9 +62,12 @@ def own_home_paths(user) -> list[str]:
 
 
 def own_pages_q(user, prefix: str = "") -> Q:
-    """Pages inside the user's territories' trees (``prefix``: a relation to Page)."""
+    """Pages inside the user's territories' trees (``prefix``: a relation to Page), and for
+    communications staff the newsletter archive's (portal/newsletters/access.py)."""
+    from portal.newsletters.access import archive_paths
+
     q = Q(pk__in=[])
-    for path in own_home_paths(user):
+    for path in own_home_paths(user) + archive_paths(user):
         q |= Q(**{f"{prefix}path__startswith": path})
     return q
 

@@ -135,6 +135,12 @@ def _application_document(user, pk, kwargs) -> bool:
     return Attachment.objects.filter(
         pk=pk, application_id=kwargs.get("application_id")
     ).exists() and _application(user, kwargs.get("application_id"), kwargs)
+def _newsletter_issue(user, pk, kwargs) -> bool:
+    """An issue of the newsletter archive, for communications staff."""
+    from portal.newsletters.access import in_communications
+    from portal.newsletters.models import NewsletterIssuePage
+
+    return in_communications(user) and NewsletterIssuePage.objects.filter(pk=pk).exists()
 
 
 def _anything(user, value, kwargs) -> bool:
@@ -337,6 +343,9 @@ ADMIN_VIEWS: dict[str, dict[str, Callable]] = {
         "translation_id": _translation,
         "string_segment_id": _string_segment,
     },
+    # newsletters: the send page and "send a test to me" of an issue (portal/newsletters)
+    "newsletters_send": {"page_id": _newsletter_issue},
+    "newsletters_send_test": {"page_id": _newsletter_issue},
     "wagtail_localize:edit_override": {
         "translation_id": _translation,
         "overridable_segment_id": _overridable_segment,

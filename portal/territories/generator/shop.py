@@ -169,6 +169,15 @@ class ShopSteps:
                 [SpecError(display_path(self.spec.path), "programmes", f"budget: {exc}")]
             ) from exc
 
+    # 14 ---------------------------------------------------------------------------------------
+    def step_communications(self) -> None:
+        """The cross-territory communications group and the newsletter archive it writes in
+        (shared by every portal: made by the first build, found by the others)."""
+        from portal.newsletters.access import communications_group
+
+        group, created = communications_group()
+        self.seeder.count("group", created, group.name)
+
 
 def _priced_products(spec: TerritorySpec):
     """(offer, product upc, price, label) for each product a spec's offers put on sale.

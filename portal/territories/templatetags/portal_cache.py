@@ -84,6 +84,14 @@ class PortalCacheNode(WagtailCacheNode):
         return super().render(context)  # Wagtail's: skipped in previews; then Django's
 
 
+@register.filter
+def keepable(stream) -> bool:
+    """False when a block of ``stream`` (a StreamField's value) shows a form to the visitor,
+    with their CSRF token (its block class says ``cacheable = False``): the fragment that
+    holds it is then rendered every time (``when=page.body|keepable``)."""
+    return all(getattr(child.block, "cacheable", True) for child in stream or ())
+
+
 @register.tag("portalcache")
 def portalcache(parser, token) -> PortalCacheNode:
     bits = token.split_contents()
