@@ -3,17 +3,25 @@
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.db.models import Prefetch
 from oscar.apps.catalogue.views import ProductDetailView as CoreProductDetailView
-from oscar.core.loading import get_class
+from oscar.core.loading import get_class, get_model
 
 from .scoping import offered_in
+
+StockRecord = get_model("partner", "StockRecord")
 
 
 class ProductDetailView(CoreProductDetailView):
     def get_queryset(self):
-        # the page shows the categories (icon, breadcrumb) and the offering cooperative
+        # The price and the offering cooperative: this territory's offers with their partner,
+        # in one query. The categories (icon, breadcrumb) are read only by the fragments that
+        # show them (detail.html), when they are rendered afresh.
+        offers = StockRecord.objects.filter(territory=self.request.territory).select_related(
+            "partner"
+        )
         return offered_in(self.request.territory).prefetch_related(
-            "categories", "stockrecords__partner"
+            Prefetch("stockrecords", queryset=offers)
         )
 
     def get_alert_status(self):  # services have no stock alerts
@@ -24,7 +32,14 @@ class ProductDetailView(CoreProductDetailView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["packages"] = packages_of(self.object, self.request.strategy)
+        context["packages"] = packages = packages_of(self.object, self.request.strategy)
+        # who provides the service here: shown in the details fragment and part of its key
+        # (a cooperative renamed shows at once)
+        offer = self.request.strategy.select_stockrecord(self.object)
+        context["provider"] = (
+            packages[0].provider if packages else offer.partner.name if offer else ""
+        )
+        context["offer_key"] = offer.pk if offer else ""
         return context
 
 

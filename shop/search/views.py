@@ -161,8 +161,11 @@ class ProductCategoryView(ServiceListView):
         return super().get(request, *args, **kwargs)
 
     def listing_filter(self) -> ListingFilter:
-        categories = self.category.get_descendants_and_self().values_list("pk", flat=True)
-        return replace(super().listing_filter(), category_ids=list(categories))
+        if self.category.is_leaf():  # most are: no query for the descendants there are not
+            categories = [self.category.pk]
+        else:
+            categories = list(self.category.get_descendants_and_self().values_list("pk", flat=True))
+        return replace(super().listing_filter(), category_ids=categories)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
