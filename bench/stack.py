@@ -343,6 +343,7 @@ class Stack:
         wait_for_port(self.port, proxy, "the TLS proxy")
         self._wait_for_worker(worker)
         self.timings["up"] = time.monotonic() - started
+        self.say(", ".join(f"{step} {seconds:.0f} s" for step, seconds in self.timings.items()))
         self.say(
             f"up in {self.timings['up']:.0f} s: {self.url(self.hosts[0])} "
             f"(gunicorn :{self.gunicorn_port}, Celery worker and beat; logs in "
