@@ -89,9 +89,16 @@ def wait_for_port(port: int, process: subprocess.Popen | None, what: str, second
 @dataclass
 class Stack:
     port: int = 8300
-    redis_url: str = "redis://127.0.0.1:6379/3"
-    postgres_url: str = "postgres://postgres@127.0.0.1:5432"
-    database: str = "stack_portal"
+    # three Redis databases from this one on (pages and fragments, throttling, the broker)
+    redis_url: str = field(
+        default_factory=lambda: os.environ.get("STACK_REDIS_URL", "redis://127.0.0.1:6379/3")
+    )
+    postgres_url: str = field(
+        default_factory=lambda: os.environ.get(
+            "STACK_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432"
+        )
+    )
+    database: str = field(default_factory=lambda: os.environ.get("STACK_DATABASE", "stack_portal"))
     workdir: Path | None = None  # /tmp/portal-stack-<port>: logs, certificate, mail
     bucket: str = "portal-media"
     quiet: bool = False
