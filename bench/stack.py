@@ -302,7 +302,7 @@ class Stack:
         self._save()
         self.timings["collectstatic (beside)"] = time.monotonic() - collect_started
         self.manage("check", "--deploy", "--fail-level", "WARNING")
-        self.say("migrated, portals built, demo content, collectstatic; check --deploy clean")
+        self.say("schema, portals, demo content, collectstatic: ready; check --deploy clean")
 
         gunicorn = self.start(
             "gunicorn",
