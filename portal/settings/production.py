@@ -7,6 +7,7 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
+from .base import _origin
 
 REQUIRED = ("SECRET_KEY", "DATABASE_URL", "REDIS_URL", "ALLOWED_HOSTS", "DEFAULT_FROM_EMAIL")
 _missing = [name for name in REQUIRED if not os.environ.get(name)]
@@ -107,7 +108,36 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 if os.environ.get("AWS_STORAGE_BUCKET_NAME"):
+    # Uploads (images, their renditions, documents) on S3 through django-storages; the
+    # credentials come from boto3's own chain (AWS_ACCESS_KEY_ID…, an instance role).
     STORAGES["default"] = {"BACKEND": "storages.backends.s3.S3Storage"}
+    AWS_STORAGE_BUCKET_NAME = os.environ["AWS_STORAGE_BUCKET_NAME"]
+    AWS_S3_REGION_NAME = os.environ.get("AWS_S3_REGION_NAME") or None
+    # Another S3-compatible service (MinIO, a provider's object storage, a stand-in such as
+    # moto's server in bench/stack.py): its address, e.g. https://s3.example.net
+    AWS_S3_ENDPOINT_URL = os.environ.get("AWS_S3_ENDPOINT_URL") or None
+    # A CDN or host name in front of the bucket (files then public: no signed addresses)
+    AWS_S3_CUSTOM_DOMAIN = os.environ.get("AWS_S3_CUSTOM_DOMAIN") or None
+    AWS_QUERYSTRING_AUTH = os.environ.get("AWS_QUERYSTRING_AUTH", "1") == "1"
+    # Pages show the images from the bucket's host: the policy must allow that one origin.
+    if AWS_S3_CUSTOM_DOMAIN:
+        _media_origins = ["https://" + AWS_S3_CUSTOM_DOMAIN.split("/")[0]]
+    elif AWS_S3_ENDPOINT_URL:
+        _media_origins = [_origin(AWS_S3_ENDPOINT_URL)]
+    else:
+        _media_origins = [f"https://{AWS_STORAGE_BUCKET_NAME}.s3.amazonaws.com"]
+        if AWS_S3_REGION_NAME:
+            _media_origins.append(
+                f"https://{AWS_STORAGE_BUCKET_NAME}.s3.{AWS_S3_REGION_NAME}.amazonaws.com"
+            )
+    _directives = CONTENT_SECURITY_POLICY["DIRECTIVES"]  # noqa: F405
+    CONTENT_SECURITY_POLICY = {
+        **CONTENT_SECURITY_POLICY,  # noqa: F405
+        "DIRECTIVES": {
+            **_directives,
+            "img-src": [*_directives["img-src"], *_media_origins],
+        },
+    }
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True

@@ -121,6 +121,13 @@ def buy(browser, portal_server, email: str, card: str, answer_3ds: int = 0):
         page.check(f"#package-{product.pk}")
     page.click("#add_to_basket_form button[type=submit]")
     guest_to_payment(page, base, email, "Sondrio")
+    pay_in_card_form(page, card, answer_3ds)
+    return page, base, offer
+
+
+def pay_in_card_form(page, card: str, answer_3ds: int = 0) -> None:
+    """On the payment step: the card typed into localstripe's Card Element and submitted;
+    ``answer_3ds`` of the bank's modals are then answered."""
     element = page.locator("#card-element")
     element.locator("input[placeholder=number]").fill(card)
     element.locator("input[placeholder=exp_month]").fill("12")
@@ -130,7 +137,6 @@ def buy(browser, portal_server, email: str, card: str, answer_3ds: int = 0):
     page.click("#card-submit")
     for _ in range(answer_3ds):
         page.get_by_role("button", name="Complete authentication").click()
-    return page, base, offer
 
 
 def test_a_guest_pays_with_4242_in_chromium(browser, portal_server, committed):
