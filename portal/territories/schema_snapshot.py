@@ -42,9 +42,10 @@ def enabled() -> bool:
 
 
 def load_if_new(connection: BaseDatabaseWrapper) -> bool:
-    """Execute the snapshot into ``connection``'s database if it is SQLite and has no table
-    yet; return whether it did. A database with any table is left to ``migrate`` alone."""
-    if connection.vendor != "sqlite" or not enabled():
+    """Execute the snapshot into ``connection``'s database if it is an SQLite file with no
+    table yet; return whether it did. A database with any table is left to ``migrate`` alone
+    (and an in-memory one too: it would not outlive the connection closed below)."""
+    if connection.vendor != "sqlite" or not enabled() or connection.is_in_memory_db():
         return False
     connection.ensure_connection()
     if connection.introspection.table_names():
@@ -55,6 +56,9 @@ def load_if_new(connection: BaseDatabaseWrapper) -> bool:
     connection.connection.executescript(
         f"PRAGMA foreign_keys = OFF;\n{script}PRAGMA foreign_keys = ON;\n"
     )
+    # The dump writes the full-text search table (Wagtail's) straight into sqlite_master, which
+    # this connection read before: the next one reads the schema with it.
+    connection.close()
     return True
 
 
