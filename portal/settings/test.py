@@ -18,9 +18,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     _test_db = os.environ.get("PORTAL_TEST_DB", "test_db.sqlite3")
     DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / _test_db)}  # noqa: F405
 
-# Uploaded files of the tests go to a scratch folder, not the project's media/.
-MEDIA_ROOT = Path(tempfile.gettempdir()) / "portal-test-media"
-PORTAL_PRIVATE_MEDIA_ROOT = Path(tempfile.gettempdir()) / "portal-test-private-media"
+# Uploaded files of the tests go to a scratch folder, not the project's media/: one per test
+# database, so that the SQLite and PostgreSQL suites side by side (.ci/run) keep theirs apart.
+_db = DATABASES["default"]  # noqa: F405
+_db_name = Path(str(_db.get("TEST", {}).get("NAME") or _db["NAME"])).name
+MEDIA_ROOT = Path(tempfile.gettempdir()) / f"portal-test-media-{_db_name}"
+PORTAL_PRIVATE_MEDIA_ROOT = Path(tempfile.gettempdir()) / f"portal-test-private-media-{_db_name}"
 WHITENOISE_USE_FINDERS = True
 
 # Whole-page caching is tested on its own (tests/test_page_cache.py): elsewhere every request

@@ -27,6 +27,16 @@ try {
             extraHeaders: cookie ? { Cookie: cookie } : undefined,
             // a session page (the checkout) must be read as it is: no reload with cleared storage
             disableStorageReset: Boolean(cookie),
+            // The category reads the DOM once the page has settled. Lighthouse's waits are tuned
+            // for its performance metrics (1 s of quiet network and CPU after load, then a 1 s
+            // pause); a quarter of that still waits for our scripts (they run on load), and the
+            // full-page screenshot and the about:blank step serve only its HTML report.
+            pauseAfterFcpMs: 250,
+            pauseAfterLoadMs: 250,
+            networkQuietThresholdMs: 250,
+            cpuQuietThresholdMs: 250,
+            disableFullPageScreenshot: true,
+            skipAboutBlank: true,
         };
         const { lhr } = await lighthouse(url, flags);
         if (lhr.runtimeError) {

@@ -22,10 +22,20 @@ from datetime import timedelta
 import pytest
 from django.conf import settings
 
-from tests.e2e.audit import ROOT, Audit, portal_paths, shop_journey, tools_missing
+from tests.e2e.audit import (
+    ROOT,
+    Audit,
+    front_end_only,
+    portal_paths,
+    shop_journey,
+    tools_missing,
+)
 from tests.e2e.test_purchase_browser import browser, portal_server  # noqa: F401  (fixtures)
 
-pytestmark = pytest.mark.skipif(tools_missing() is not None, reason=str(tools_missing()))
+pytestmark = [
+    pytest.mark.skipif(tools_missing() is not None, reason=str(tools_missing())),
+    front_end_only,  # HTML audits (axe, Nu, Lighthouse): on SQLite only
+]
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 PORTALS = ["sondrio", "cremona"]  # italia, borgo
 LIGHTHOUSE = ROOT / "node_modules" / "lighthouse" / "core" / "index.js"
@@ -215,10 +225,6 @@ def checkout_e_mail_step(browser, base: str, slug: str) -> dict:  # noqa: F811
 
 
 @pytest.mark.skipif(not LIGHTHOUSE.exists(), reason="Lighthouse is missing: `make assets`")
-@pytest.mark.skipif(
-    os.environ.get("DATABASE_URL", "").startswith("postgres"),
-    reason="the pages' HTML does not depend on the database: Lighthouse runs in the SQLite suite",
-)
 def test_lighthouse_fails_no_accessibility_audit_on_either_theme(
     browser,  # noqa: F811
     portal_server,  # noqa: F811

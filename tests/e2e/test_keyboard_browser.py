@@ -15,13 +15,16 @@ import os
 
 import pytest
 
-from tests.e2e.audit import portal_paths
+from tests.e2e.audit import front_end_only, portal_paths
 from tests.e2e.test_purchase_browser import CHROMIUM, browser, portal_server  # noqa: F401
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-pytestmark = pytest.mark.skipif(
-    not os.path.exists(CHROMIUM), reason="Debian's Chromium is missing: `make test` installs it"
-)
+pytestmark = [
+    pytest.mark.skipif(
+        not os.path.exists(CHROMIUM), reason="Debian's Chromium is missing: `make test` installs it"
+    ),
+    front_end_only,  # focus order and indicators: on SQLite only
+]
 PORTALS = ["sondrio", "cremona"]  # italia, borgo
 
 # Each focusable element's look without focus, to compare with its look when focused.

@@ -12,10 +12,13 @@ import os
 import pytest
 from oscar.core.loading import get_model
 
-from tests.e2e.audit import portal_paths, tools_missing
+from tests.e2e.audit import front_end_only, portal_paths, tools_missing
 from tests.e2e.test_purchase_browser import browser, portal_server  # noqa: F401  (fixtures)
 
-pytestmark = pytest.mark.skipif(tools_missing() is not None, reason=str(tools_missing()))
+pytestmark = [
+    pytest.mark.skipif(tools_missing() is not None, reason=str(tools_missing())),
+    front_end_only,  # the layout: on SQLite only
+]
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 Product = get_model("catalogue", "Product")
