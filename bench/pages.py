@@ -82,16 +82,9 @@ def page_paths(slug: str) -> dict[str, str]:
     return paths
 
 
-def citizen_cookie(slug: str) -> str:
+def citizen_cookie(slug: str, email: str = CITIZEN) -> str:
     """A signed-in citizen's session, with one service in the basket: the Cookie header."""
-    from django.conf import settings
-    from django.contrib.auth import (
-        BACKEND_SESSION_KEY,
-        HASH_SESSION_KEY,
-        SESSION_KEY,
-        get_user_model,
-    )
-    from django.contrib.sessions.backends.db import SessionStore
+    from django.contrib.auth import get_user_model
     from oscar.core.loading import get_model
 
     from portal.territories.models import Territory
@@ -101,8 +94,8 @@ def citizen_cookie(slug: str) -> str:
     StockRecord = get_model("partner", "StockRecord")
     territory = Territory.objects.get(slug=slug)
     User = get_user_model()
-    user = User.objects.filter(email=CITIZEN).first() or User.objects.create_user(
-        username=CITIZEN, email=CITIZEN, password=None
+    user = User.objects.filter(email=email).first() or User.objects.create_user(
+        username=email, email=email, password=None
     )
     basket = Basket.objects.filter(owner=user, status="Open", territory=territory).first()
     if basket is None:
@@ -112,6 +105,15 @@ def citizen_cookie(slug: str) -> str:
             territory=territory, product__structure="standalone"
         ).first()
         basket.add_product(offer.product, 1)
+    return session_cookie(user)
+
+
+def session_cookie(user) -> str:
+    """A new session signed in as ``user``, as the Cookie header that carries it."""
+    from django.conf import settings
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.sessions.backends.db import SessionStore
+
     session = SessionStore()
     session[SESSION_KEY] = str(user.pk)
     session[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[-1]
@@ -120,10 +122,14 @@ def citizen_cookie(slug: str) -> str:
     return f"{settings.SESSION_COOKIE_NAME}={session.session_key}"
 
 
-def wait_for(port: int, host: str) -> None:
+def wait_for(port: int, host: str, headers: dict[str, str] | None = None) -> None:
+    """Until the server on ``port`` answers ``/`` for ``host`` (with ``headers``: behind a
+    proxy, production settings redirect a request without ``X-Forwarded-Proto``)."""
     for _ in range(100):
         try:
-            request = urllib.request.Request(f"http://127.0.0.1:{port}/", headers={"Host": host})
+            request = urllib.request.Request(
+                f"http://127.0.0.1:{port}/", headers={"Host": host, **(headers or {})}
+            )
             urllib.request.urlopen(request, timeout=2)  # noqa: S310 (loopback)
             return
         except OSError:
@@ -153,9 +159,11 @@ def wrk(port: int, path: str, duration: str, headers: dict[str, str]) -> float:
     return float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
 
 
-def serve(args: list[str], cwd: Path = ROOT) -> subprocess.Popen:
+def serve(args: list[str], cwd: Path = ROOT, workers: int = 2, env=None) -> subprocess.Popen:
     return subprocess.Popen(
-        [GUNICORN, *args, "--workers", "2", "--log-level", "warning"], cwd=cwd, env=os.environ
+        [GUNICORN, *args, "--workers", str(workers), "--log-level", "warning"],
+        cwd=cwd,
+        env=os.environ if env is None else env,
     )
 
 
