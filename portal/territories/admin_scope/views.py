@@ -135,6 +135,8 @@ def _application_document(user, pk, kwargs) -> bool:
     return Attachment.objects.filter(
         pk=pk, application_id=kwargs.get("application_id")
     ).exists() and _application(user, kwargs.get("application_id"), kwargs)
+
+
 def _newsletter_issue(user, pk, kwargs) -> bool:
     """An issue of the newsletter archive, for communications staff."""
     from portal.newsletters.access import in_communications
