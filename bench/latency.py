@@ -221,7 +221,7 @@ def request(port: int, method: str, path: str, headers: dict[str, str], body: st
 
 
 def wrk(port: int, flow: dict, seconds: int) -> dict:
-    command = ["wrk", "-t2", "-c8", f"-d{seconds}s", "--timeout", "10s", "-s", str(SCRIPT)]
+    command = ["wrk", "-t2", "-c8", f"-d{seconds}s", "--timeout", "30s", "-s", str(SCRIPT)]
     for name, value in flow["headers"].items():
         command += ["-H", f"{name}: {value}"]
     env = {**os.environ, "LATENCY_METHOD": flow["method"], "LATENCY_BODY": flow.get("body", "")}
@@ -331,7 +331,7 @@ def main() -> int:
     parser.add_argument("--stripe-port", type=int, default=8351)
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--duration", type=int, default=15, help="seconds measured a flow")
-    parser.add_argument("--warm", type=int, default=3, help="seconds of warm-up a flow")
+    parser.add_argument("--warm", type=int, default=5, help="seconds of warm-up a flow")
     parser.add_argument("--only", nargs="*", help="flows to measure (names), default all")
     options = parser.parse_args()
 
@@ -350,7 +350,9 @@ def main() -> int:
     if options.only:
         rows = [r for r in rows if r["flow"] in options.only]
     server = serve(
-        ["portal.wsgi:application", "--bind", f"127.0.0.1:{options.port}"],
+        # a worker's first requests on a loaded machine (imports, template libraries, cold
+        # caches) can take longer than the default 30 s: not measured, but not killed either
+        ["portal.wsgi:application", "--bind", f"127.0.0.1:{options.port}", "--timeout", "120"],
         workers=options.workers,
         env=env,
     )

@@ -7,17 +7,16 @@ address and publishable key. Each visitor keeps to one portal, as a browser on o
 
 Every request goes to gunicorn on loopback with ``X-Forwarded-Proto: https`` (the proxy's
 header: production redirects plain HTTP) and a ``Host`` of the portal; the session, CSRF and
-basket cookies are ``Secure``, so the cookie jar treats the loopback address as the HTTPS
-origin it stands for. A checkout is a new guest: product page, basket add, the e-mail step,
-the booking step, the payment page, then the card as Stripe.js would confirm it against
-localstripe (tests/stripe_support.py does the same), and our server charges it. Answers of
+basket cookies are ``Secure``, and each request carries them (``Visitor.cookies``). A
+checkout is a new guest: product page, basket add, the e-mail step, the booking step, the
+payment page, then the card as Stripe.js would confirm it against localstripe
+(tests/stripe_support.py does the same), and our server charges it. Answers of
 500 and above are counted apart (``SOAK_OUT``, JSON, written when locust stops), as are the
 payment intents our server answered as paid.
 """
 
 from __future__ import annotations
 
-import http.cookiejar
 import json
 import os
 import random
@@ -31,13 +30,6 @@ CARD_OK = "4242424242424242"
 COUNTS = {"5xx": 0, "by_status": {}, "checkouts": 0, "paid": [], "checkout_failures": []}
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 LINE = re.compile(r'name="(line-\d+)-name"')
-
-
-class BehindTLS(http.cookiejar.DefaultCookiePolicy):
-    """Secure cookies are sent: the proxy in front of gunicorn ends the TLS connection."""
-
-    def return_ok_secure(self, cookie, request):
-        return True
 
 
 @events.request.add_listener
@@ -59,16 +51,26 @@ class Visitor(HttpUser):
 
     def on_start(self):
         self.portal = random.choice(PLAN["portals"])
-        self.client.cookies.set_policy(BehindTLS())
         self.headers = {"Host": self.portal["host"], "X-Forwarded-Proto": "https"}
 
+    def cookies(self) -> dict[str, str]:
+        """Every cookie the visitor holds, as its own Cookie header. The jar files them under
+        the Host header (the portal) but would match the URL's loopback address, and Django's
+        are ``Secure`` (the proxy in front ends TLS); a visitor keeps to one portal, so all of
+        its cookies are that portal's."""
+        jar = "; ".join(f"{c.name}={c.value}" for c in self.client.cookies)
+        return {"Cookie": jar} if jar else {}
+
     def get(self, path: str, name: str, **kwargs):
-        return self.client.get(path, headers=self.headers, name=name, **kwargs)
+        return self.client.get(
+            path, headers={**self.headers, **self.cookies()}, name=name, **kwargs
+        )
 
     def post(self, path: str, name: str, data: dict, referer: str, **kwargs):
         origin = f"https://{self.portal['host']}"
         headers = {
             **self.headers,
+            **self.cookies(),
             "Origin": origin,
             "Referer": origin + referer,
             "X-CSRFToken": self.client.cookies.get("csrftoken", ""),

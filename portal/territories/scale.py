@@ -30,7 +30,7 @@ from pathlib import Path
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.contrib.sites.models import Site as DjangoSite
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 from oscar.core.loading import get_model
@@ -366,15 +366,42 @@ def seed_orders(count: int, citizens: int, progress: Progress) -> int:
     return len(wanted)
 
 
+def filled_tables() -> list[str]:
+    """The tables the bulk inserts fill."""
+    models = [
+        get_model("catalogue", "Product"),
+        get_model("catalogue", "ProductCategory"),
+        get_model("partner", "StockRecord"),
+        get_user_model(),
+        get_model("order", "Order"),
+        get_model("order", "Line"),
+    ]
+    return [model._meta.db_table for model in models]
+
+
+def analyze() -> None:
+    """Refresh the query planner's statistics of the tables the bulk inserts filled.
+
+    Without them PostgreSQL plans with the row counts it last saw (none, on a new database
+    or where autovacuum is off): measured at 50 × 5,000 offers, the catalogue list joined
+    every product with every product (26 s for 24 cards) instead of reading the territory's
+    offers (40 ms). ``ANALYZE`` is the same statement on SQLite."""
+    with connection.cursor() as cursor:
+        for table in filled_tables():
+            cursor.execute(f"ANALYZE {connection.ops.quote_name(table)}")
+
+
 def seed_scale(
     territories: int, services: int, citizens: int, orders: int, progress: Progress
 ) -> ScaleResult:
-    """The four steps in order; each adds only what is missing."""
+    """The four steps in order; each adds only what is missing. Then the planner's
+    statistics, which bulk inserts leave stale."""
     result = ScaleResult()
     result.territories = seed_territories(territories, progress)
     result.services, result.offers = seed_services(services, progress)
     result.citizens = seed_citizens(citizens, progress)
     result.orders = seed_orders(orders, citizens, progress)
+    analyze()
     for territory in _scale_territories():
         generations.invalidate(territory.pk)  # bulk inserts send no signals: listings refresh
     return result
