@@ -1,3 +1,6 @@
+import os
+from importlib import import_module
+
 from django.apps import apps
 from django.conf.urls.i18n import i18n_patterns
 from django.urls import include, path, re_path
@@ -11,13 +14,23 @@ from portal.defaults import setting
 from portal.security import views as security_views
 from portal.territories import views as territory_views
 
+# EMAIL_PROVIDER (portal/settings/base.py); Postmark's format where none is set (development)
+_provider = os.environ.get("EMAIL_PROVIDER") or "postmark"
+mail_webhooks = [
+    pattern
+    for pattern in import_module("anymail.urls").urlpatterns
+    if pattern.name == f"{_provider}_tracking_webhook"
+]
+
 urlpatterns = [
     *link_choosers.urlpatterns,  # Wagtail's link choosers, answering bad input with a form error
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("i18n/", include("django.conf.urls.i18n")),
     # the mail provider's webhooks (bounces, complaints), never with a language prefix
-    path("anymail/", include("anymail.urls")),
+    # the bounce and complaint webhook of the configured mail provider only (anymail's inbound
+    # webhooks and the other providers' need keys we do not have: they would answer 500)
+    path("anymail/", include(mail_webhooks)),
     path("portals/", territory_views.portal_list, name="portal-list"),
     path("security/", include("portal.security.urls")),
     # Stripe calls the webhook on any portal host, never with a language prefix

@@ -147,6 +147,7 @@ def test_the_body_blocks_are_named_in_the_editors_language():
         "paragraph": "Paragrafo",
         "image": "Immagine",
         "call_to_action": "Invito all'azione",
+        "newsletter": "Iscrizione alla newsletter",
     }
 
 

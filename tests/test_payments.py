@@ -50,8 +50,8 @@ Basket = get_model("basket", "Basket")
 StockRecord = get_model("partner", "StockRecord")
 
 # What the checkout costs (anonymous guest, one service): pinned so growth shows up.
-PAYMENT_PAGE_QUERIES = 18  # incl. the check that every service line is booked
-PAY_QUERIES = 63  # incl. that check and tying the booking to the order line
+PAYMENT_PAGE_QUERIES = 14  # incl. the check that every service line is booked
+PAY_QUERIES = 58  # incl. that check and tying the booking to the order line
 
 
 def italian(message_function) -> str:
