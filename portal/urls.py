@@ -1,6 +1,6 @@
 import os
-from importlib import import_module
 
+from anymail import urls as anymail_urls
 from django.apps import apps
 from django.conf.urls.i18n import i18n_patterns
 from django.urls import include, path, re_path
@@ -18,7 +18,7 @@ from portal.territories import views as territory_views
 _provider = os.environ.get("EMAIL_PROVIDER") or "postmark"
 mail_webhooks = [
     pattern
-    for pattern in import_module("anymail.urls").urlpatterns
+    for pattern in anymail_urls.urlpatterns
     if pattern.name == f"{_provider}_tracking_webhook"
 ]
 
