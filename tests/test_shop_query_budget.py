@@ -96,7 +96,6 @@ def test_the_basket_costs_the_same_with_1_and_10_lines(territories):
     assert tuple(one) == tuple(ten) == BUDGETS["basket"]
 
 
-@pytest.mark.xfail(reason="known: the order history still pays one query per order listed")
 def test_the_order_history_costs_the_same_with_1_and_20_orders(territories):
     sondrio = territories["sondrio"]
     client, user = signed_in_with_basket(sondrio)

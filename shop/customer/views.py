@@ -35,7 +35,13 @@ def own_orders(request):
 
 class OrderHistoryView(core.OrderHistoryView):
     def get_queryset(self):
-        return super().get_queryset().filter(territory=getattr(self.request, "territory", None))
+        # each row shows its number of items (Order.num_items reads order.lines.all())
+        return (
+            super()
+            .get_queryset()
+            .filter(territory=getattr(self.request, "territory", None))
+            .prefetch_related("lines")
+        )
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
