@@ -205,6 +205,12 @@ def _reference(order_number: str, position: int | None = None) -> str:
     return base if position is None else f"{base}{position}"
 
 
+def order_number_in(reference: str) -> str:
+    """The order number of a wallet movement's reference (``order:<number>:…``), or ""."""
+    kind, _sep, rest = reference.partition(":")
+    return rest.split(":", 1)[0] if kind == "order" else ""
+
+
 def _position(held: Hold) -> int:
     return int(held.reference.rsplit(":", 1)[1])
 
