@@ -35,6 +35,7 @@ from tests.wallet_support import (
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("stripe_settings")]
 Order = get_model("order", "Order")
+StockRecord = get_model("partner", "StockRecord")
 
 
 def test_wallet_then_voucher_then_card_in_one_checkout(
@@ -145,3 +146,35 @@ def test_staff_refund_a_wallet_line_from_the_order_page(territories, admin_clien
         params={"payment_intent": order.stripe_payment.payment_intent_id}
     )
     assert refunds.data == []  # the card paid nothing of that line
+
+
+def test_the_wallets_cost_the_payment_page_the_same_with_1_and_3_lines(territories):
+    """A citizen's wallets add three queries to the payment page (measured against the same
+    citizen without a wallet), whatever the basket holds: no query per line."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    sondrio = territories["sondrio"]
+    forme, bookshop = offers(sondrio)
+    third = (
+        StockRecord.objects.filter(territory=sondrio, product__voucher=None)
+        .exclude(pk__in=[forme.pk, bookshop.pk])
+        .order_by("price", "pk")
+        .first()
+    )
+
+    def page_queries(lines, with_wallet=True) -> int:
+        user = new_citizen()
+        if with_wallet:
+            credited_wallet(sondrio, user, cooperatives=[forme.partner])
+        client = wallet_client(sondrio, user, lines)
+        client.get("/shop/checkout/payment-details/")  # warm caches
+        with CaptureQueriesContext(connection) as page:
+            assert client.get("/shop/checkout/payment-details/").status_code == 200
+        return len(page)
+
+    added = [
+        page_queries(lines) - page_queries(lines, with_wallet=False)
+        for lines in ([forme], [forme, bookshop, third])
+    ]
+    assert added == [3, 3]

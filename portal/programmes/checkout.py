@@ -118,14 +118,17 @@ def category_slugs(product_ids: Iterable[int]) -> dict[int, frozenset[str]]:
 
 
 def wallet_lines_for_basket(basket) -> list[WalletLine]:
+    """The basket's lines with their cooperatives and categories (two queries in all)."""
     lines = list(basket.all_lines())
     slugs = category_slugs(line.product.parent_id or line.product_id for line in lines)
+    Partner = get_model("partner", "Partner")
+    partners = Partner.objects.in_bulk({line.stockrecord.partner_id for line in lines})
     return [
         WalletLine(
             position=n,
             description=line.description,
             product=line.product,
-            partner=line.stockrecord.partner,
+            partner=partners.get(line.stockrecord.partner_id),
             amount=line.line_price_incl_tax_incl_discounts,
             category_slugs=slugs.get(line.product.parent_id or line.product_id, frozenset()),
         )
