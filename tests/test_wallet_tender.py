@@ -129,7 +129,8 @@ def test_staff_refund_a_wallet_line_from_the_order_page(territories, admin_clien
     order = Order.objects.get(user=user)
     forme_line = order.lines.order_by("pk").first()
     page = f"/shop/dashboard/orders/{order.number}/"
-    assert 'value="refund_lines"' in admin_client.get(page, HTTP_HOST="localhost").text
+    shown = admin_client.get(page, HTTP_HOST="localhost").text
+    assert 'value="refund_lines"' in shown and 'id="card-refund-wallets"' in shown
     data = {
         "line_action": "refund_lines",
         "selected_line": [forme_line.pk],

@@ -48,6 +48,7 @@ class CardRefundSummary:
     card_paid: Decimal
     card_refundable: Decimal
     vouchers_paid: Decimal
+    wallets_paid: Decimal = Decimal("0.00")  # programme credit: refunded per line
 
 
 def card_refund_summary(order) -> CardRefundSummary | None:
@@ -58,13 +59,16 @@ def card_refund_summary(order) -> CardRefundSummary | None:
     card = Decimal("0.00")
     refundable = Decimal("0.00")
     vouchers = Decimal("0.00")
+    wallets = Decimal("0.00")
     for source in order.sources.select_related("source_type"):
         if source.reference == payment.payment_intent_id:
             card += source.amount_debited
             refundable += source.amount_available_for_refund
         elif source.source_type.name == tender.LEDGER_SOURCE:
             vouchers += source.amount_debited
-    return CardRefundSummary(card, refundable, vouchers)
+        elif source.source_type.name == tender.WALLET_SOURCE:
+            wallets += source.amount_debited
+    return CardRefundSummary(card, refundable, vouchers, wallets)
 
 
 def _ledger_key(order, request_key: str, refund_id: str) -> str:
