@@ -179,3 +179,18 @@ def test_the_wallets_cost_the_payment_page_the_same_with_1_and_3_lines(territori
         for lines in ([forme], [forme, bookshop, third])
     ]
     assert added == [3, 3]
+
+
+def test_a_programme_of_the_services_category_pays_for_it(territories):
+    sondrio = territories["sondrio"]
+    forme, _bookshop = offers(sondrio)
+    product = forme.product.parent or forme.product
+    category = product.categories.first()
+    user = new_citizen()
+    credited_wallet(sondrio, user, categories=[category.slug], title="Buoni di categoria")
+    client = wallet_client(sondrio, user, [forme])
+
+    page = client.get("/shop/checkout/payment-details/").content.decode()
+
+    assert "data-not-covered" not in page
+    assert f"{forme.price:.2f}".replace(".", ",") in page.split("data-wallet-amount")[1][:80]
