@@ -23,6 +23,7 @@ from shop.catalogue.fixture import load_catalogue
 
 from .applications import ProgrammeError, check_open, move, start, submit
 from .attachments import attach
+from .checkout import order_number_in
 from .emails import send_receipt
 from .forms import DOCUMENTS, AnswerForm, ApplicationForm, income_band_label
 from .models import Application, ApplicationEvent, Attachment, Programme, Wallet
@@ -318,6 +319,7 @@ def my_wallet(request: HttpRequest) -> HttpResponse:
                         "amount": made.amount if pk == made.destination_id else -made.amount,
                         "kind": made.kind,
                         "reference": made.reference,
+                        "order": order_number_in(made.reference),
                     }
                 )
     categories = load_catalogue().categories

@@ -13,6 +13,10 @@ class CheckoutConfig(apps.CheckoutConfig):
         self.card_return_view = get_class("checkout.views", "CardReturnView")
         from shop.booking.views import BookingDetailsView
 
+        from .wallets import WalletChoiceView
+
+        self.wallet_choice_view = WalletChoiceView
+
         self.booking_view = BookingDetailsView
 
     def get_urls(self):
@@ -22,6 +26,8 @@ class CheckoutConfig(apps.CheckoutConfig):
                 path("card/setup/", self.card_setup_view.as_view(), name="card-setup"),
                 path("card/pay/", self.card_payment_view.as_view(), name="card-pay"),
                 path("card/return/", self.card_return_view.as_view(), name="card-return"),
+                # use or not a programme wallet for this order (portal/programmes)
+                path("wallet/", self.wallet_choice_view.as_view(), name="wallet-choice"),
                 # who each service is for (shop/booking), between the index and payment
                 path("booking/", self.booking_view.as_view(), name="booking-details"),
             ]

@@ -67,6 +67,26 @@ def vouchers_changed_message() -> str:
     return _("A gift voucher no longer covers its share: please check your vouchers in the basket.")
 
 
+def wallets_changed_message() -> str:
+    return _(
+        "Your programme credit changed since this page was shown (its balance or its expiry). "
+        "Nothing has been charged: please check what it pays now."
+    )
+
+
+def tender_changed_message(error: Exception) -> str:
+    if isinstance(error, tender.WalletsChanged):
+        return wallets_changed_message()
+    return vouchers_changed_message()
+
+
+def wallets_as_shown(request, plan: tender.Tender) -> bool:
+    """Whether the wallets still pay what the payment page showed (its ``wallets`` field;
+    a client that sends none is not checked)."""
+    shown = request.POST.get("wallets")
+    return shown is None or shown == (plan.wallets.token if plan.wallets else "")
+
+
 def json_error(message: str, status: int) -> JsonResponse:
     return JsonResponse({"error": message}, status=status)
 
@@ -102,7 +122,7 @@ PaymentMethodView = SkippedStepView
 
 
 class PaymentDetailsView(core_views.PaymentDetailsView):
-    """The payment page: order summary, what vouchers pay, the card for the rest.
+    """The payment page: order summary, what wallets and vouchers pay, the card for the rest.
 
     When vouchers or wallets pay everything (or the total is zero) no card is asked: the
     page posts ``action=place_order`` to ``checkout:preview`` instead.
@@ -145,12 +165,14 @@ class PaymentDetailsView(core_views.PaymentDetailsView):
     # The no-card path (vouchers pay everything): Oscar's submit, refused if a card is due.
     def handle_payment(self, order_number, total, **kwargs):
         plan = tender.plan(self.request, self.request.basket, total.incl_tax)
+        if not wallets_as_shown(self.request, plan):
+            raise UnableToTakePayment(wallets_changed_message())
         if plan.card > 0:
             raise UnableToTakePayment(_("This order must be paid by card."))
         try:
-            tender.hold(order_number, plan)
+            tender.hold(order_number, plan, self.request.basket.territory)
         except tender.VouchersChanged as error:
-            raise UnableToTakePayment(vouchers_changed_message()) from error
+            raise UnableToTakePayment(tender_changed_message(error)) from error
         for source in tender.paid_sources(order_number):
             self.add_payment_source(source)
 
@@ -208,6 +230,8 @@ class CardPaymentView(PaymentDetailsView):
         if response := self.settle_previous_attempt(order_number):
             return response
         plan = self.tender_for(submission)
+        if not wallets_as_shown(request, plan):
+            return json_error(wallets_changed_message(), 409)
         if plan.card <= 0:
             return json_error(_("No card payment is needed for this order."), 400)
         checkout_data = self.checkout_data()
@@ -228,11 +252,11 @@ class CardPaymentView(PaymentDetailsView):
                     currency=basket.currency or settings.OSCAR_DEFAULT_CURRENCY,
                     checkout_data=checkout_data,
                 )
-                tender.hold(order_number, plan)
+                tender.hold(order_number, plan, basket.territory)
         except IntegrityError:
             return json_error(_("A payment for this basket is already in progress."), 409)
-        except tender.VouchersChanged:
-            return json_error(vouchers_changed_message(), 409)
+        except tender.VouchersChanged as error:
+            return json_error(tender_changed_message(error), 409)
 
         self.checkout_session.set_order_number(order_number)
         self.freeze_basket(basket)

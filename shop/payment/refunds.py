@@ -3,7 +3,8 @@ and on the ledger.
 
 The order's card ``Source`` row is locked while refunding, so two staff clicking at once
 cannot refund more than was paid. Only the card's part can be refunded here: what gift
-vouchers paid is not given back by card.
+vouchers paid is not given back by card. A refunded *line* (:func:`refund_line`) gives what
+programme wallets paid of it back to those wallets, and the rest of it by card.
 
 A refund request carries a key (the dashboard form makes one each time it is shown): the
 same request sent twice (a double click, a reload) finds the ledger transfer written the
@@ -47,6 +48,7 @@ class CardRefundSummary:
     card_paid: Decimal
     card_refundable: Decimal
     vouchers_paid: Decimal
+    wallets_paid: Decimal = Decimal("0.00")  # programme credit: refunded per line
 
 
 def card_refund_summary(order) -> CardRefundSummary | None:
@@ -57,13 +59,16 @@ def card_refund_summary(order) -> CardRefundSummary | None:
     card = Decimal("0.00")
     refundable = Decimal("0.00")
     vouchers = Decimal("0.00")
+    wallets = Decimal("0.00")
     for source in order.sources.select_related("source_type"):
         if source.reference == payment.payment_intent_id:
             card += source.amount_debited
             refundable += source.amount_available_for_refund
         elif source.source_type.name == tender.LEDGER_SOURCE:
             vouchers += source.amount_debited
-    return CardRefundSummary(card, refundable, vouchers)
+        elif source.source_type.name == tender.WALLET_SOURCE:
+            wallets += source.amount_debited
+    return CardRefundSummary(card, refundable, vouchers, wallets)
 
 
 def _ledger_key(order, request_key: str, refund_id: str) -> str:
@@ -126,3 +131,55 @@ def refund_order(order, amount: Decimal, user=None, request_key: str = "") -> Pa
             key=_ledger_key(order, request_key, refund.id),
         )
         return event
+
+
+@dataclass(frozen=True)
+class LineRefund:
+    """What a line refund gave back: to programme wallets, and by card."""
+
+    wallets: Decimal
+    card: Decimal
+
+
+def refund_line(order, line, user=None, request_key: str = "") -> LineRefund:
+    """Refund order line ``line``: what wallets paid of it goes back to each wallet (once:
+    repeating it changes nothing), the rest of the line by card, as far as the card can
+    still be refunded. The wallets' sources and a "Refunded" event record it on the order.
+    """
+    from portal.programmes.checkout import line_shares, refund_line_share
+
+    zero = Decimal("0.00")
+    with transaction.atomic():
+        wallet_sources = {
+            s.reference: s
+            for s in Source.objects.select_for_update().filter(
+                order=order, source_type__name=tender.WALLET_SOURCE
+            )
+        }
+        share = sum((held.amount for held, _w in line_shares(order, line)), zero)
+        given_back = zero
+        for wallet, made, is_new in refund_line_share(order, line):
+            if not is_new:
+                continue
+            given_back += made.amount
+            if source := wallet_sources.get(wallet.programme.title[:255]):
+                source.refund(made.amount, reference=made.key or "")
+        if given_back:
+            event_type, _created = PaymentEventType.objects.get_or_create(name=REFUNDED_EVENT)
+            event = PaymentEvent.objects.create(
+                order=order,
+                event_type=event_type,
+                amount=given_back,
+                reference=f"wallet-refund:line:{line.pk}",
+            )
+            PaymentEventQuantity.objects.create(event=event, line=line, quantity=line.quantity)
+        card_part = line.line_price_incl_tax - share
+        summary = card_refund_summary(order)
+        card = zero
+        request_key = request_key or f"line-{line.pk}"
+        done = Transfer.objects.filter(key=_ledger_key(order, request_key, "")).exists()
+        if card_part > 0 and summary is not None and not done:
+            card = min(card_part, summary.card_refundable)
+            if card > 0:
+                refund_order(order, card, user, request_key=request_key)
+        return LineRefund(wallets=given_back, card=card)

@@ -1,12 +1,15 @@
-"""Split tender: gift-voucher balance first (our ledger), the rest by card.
+"""Split tender: programme wallets first (eligible lines only), then gift vouchers, the rest
+by card.
 
-The ledger side lives in ``shop.giftcards`` (``session.applied_cards`` and
-``redemption.plan_tender / hold_for_order / capture_for_order / release_for_order``); it is
-imported lazily so the card payment still works where that app is not installed: the card
-then pays everything and the hooks do nothing.
+The wallets' side lives in ``portal.programmes.checkout`` (what each wallet pays of which
+line, held per line, captured with each line's cooperative) and the citizen's choice not to
+use one in ``shop.checkout.wallets``; the vouchers' side in ``shop.giftcards``
+(``session.applied_cards`` and ``redemption.plan_tender / hold_for_order /
+capture_for_order / release_for_order``), imported lazily so the card payment still works
+where that app is not installed: the card then pays the rest and the hooks do nothing.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from importlib import import_module
 from typing import Any
@@ -14,17 +17,29 @@ from typing import Any
 from django.http import HttpRequest
 from oscar.core.loading import get_model
 
+from . import wallets
+
 ZERO = Decimal("0.00")
 LEDGER_SOURCE = "Buono regalo"  # a SourceType name is data, shown in the dashboard
+WALLET_SOURCE = wallets.SOURCE_NAME  # one Source per wallet, referenced by its programme
 
 
 @dataclass(frozen=True)
 class Tender:
-    """How an order total is paid: ``ledger`` from vouchers, ``card`` by card."""
+    """How an order total is paid: ``ledger`` from wallets and vouchers, ``card`` by card."""
 
     ledger: Decimal
     card: Decimal
     plan: Any = None  # the vouchers' own plan (shop.giftcards.redemption.TenderPlan)
+    wallets: Any = None  # the wallets' plan (portal.programmes.checkout.WalletPlan)
+
+    @property
+    def wallet_amount(self) -> Decimal:
+        return self.wallets.covered if self.wallets is not None else ZERO
+
+    @property
+    def voucher_amount(self) -> Decimal:
+        return self.plan.covered if self.plan is not None else ZERO
 
 
 def _giftcards(module: str):
@@ -35,24 +50,58 @@ def _giftcards(module: str):
 
 
 def plan(request: HttpRequest, basket: Any, total: Decimal) -> Tender:
-    """The vouchers the citizen applied pay first (never more than the total); the card the rest."""
+    """The citizen's wallets pay their eligible lines first, then the vouchers applied pay
+    what is left (never more than the total); the card the rest."""
+    total = Decimal(total)
+    wallet_plan = wallets.plan_for(request, basket, total)
+    paid_by_wallets = wallet_plan.covered if wallet_plan is not None else ZERO
     redemption, session = _giftcards("redemption"), _giftcards("session")
-    if redemption is None or session is None:
-        return Tender(ledger=ZERO, card=total)
-    cards = session.applied_cards(request)
+    cards = session.applied_cards(request) if redemption and session else []
     if not cards:
-        return Tender(ledger=ZERO, card=total)
-    voucher_plan = redemption.plan_tender(total, cards, redemption.tender_lines_for_basket(basket))
-    return Tender(ledger=voucher_plan.covered, card=voucher_plan.remainder, plan=voucher_plan)
+        return Tender(ledger=paid_by_wallets, card=total - paid_by_wallets, wallets=wallet_plan)
+    lines = redemption.tender_lines_for_basket(basket)
+    if wallet_plan is not None:  # the vouchers see what the wallets left of each line
+        lines = [
+            replace(line, amount=line.amount - wallet_plan.amount_for(n))
+            for n, line in enumerate(lines, start=1)
+        ]
+    voucher_plan = redemption.plan_tender(total - paid_by_wallets, cards, lines)
+    return Tender(
+        ledger=paid_by_wallets + voucher_plan.covered,
+        card=voucher_plan.remainder,
+        plan=voucher_plan,
+        wallets=wallet_plan,
+    )
 
 
 class VouchersChanged(Exception):
     """A voucher no longer covers its share (spent elsewhere meanwhile, or expired)."""
 
 
-def hold(order_number: str, tender: Tender) -> None:
-    """Set the vouchers' share aside before the card is charged (all or nothing)."""
-    if tender.plan is None or tender.ledger <= ZERO:
+class WalletsChanged(VouchersChanged):
+    """A wallet no longer pays what the payment page said (its balance changed, it expired)."""
+
+
+def hold(order_number: str, tender: Tender, territory: Any = None) -> None:
+    """Set the wallets' and vouchers' shares aside before the card is charged (all or
+    nothing: if one cannot be held, none is)."""
+    from django.db import transaction
+
+    from portal.ledger.transfers import LedgerError
+
+    if tender.wallet_amount <= ZERO:
+        _hold_vouchers(order_number, tender)
+        return
+    with transaction.atomic():
+        try:
+            wallets.hold(order_number, tender.wallets, territory)
+        except LedgerError as error:
+            raise WalletsChanged(str(error)) from error
+        _hold_vouchers(order_number, tender)
+
+
+def _hold_vouchers(order_number: str, tender: Tender) -> None:
+    if tender.plan is None or tender.voucher_amount <= ZERO:
         return
     from portal.ledger.transfers import LedgerError
 
@@ -64,30 +113,34 @@ def hold(order_number: str, tender: Tender) -> None:
 
 
 def capture(order_number: str) -> None:
-    """The order is placed: the held voucher money is spent on it."""
+    """The order is placed: the held wallet and voucher money is spent on it."""
+    wallets.capture(order_number)
     if redemption := _giftcards("redemption"):
         redemption.capture_for_order(order_number)
 
 
 def release(order_number: str) -> None:
-    """The card failed or was abandoned: give any held voucher money back."""
+    """The card failed or was abandoned: give any held wallet and voucher money back."""
+    wallets.release(order_number)
     if redemption := _giftcards("redemption"):
         redemption.release_for_order(order_number)
 
 
 def paid_sources(order_number: str) -> list:
-    """The order's payment sources for what vouchers pay (unsaved ``payment.Source`` rows,
-    one per voucher, referenced by the code's last four characters): the dashboard then
-    shows how the total was paid, and a refund knows which part went by card."""
+    """The order's payment sources for what wallets and vouchers pay (unsaved
+    ``payment.Source`` rows, one per wallet, referenced by its programme, and one per voucher,
+    referenced by the code's last four characters): the dashboard then shows how the total
+    was paid, and a refund knows which part went by card."""
+    sources = wallets.paid_sources(order_number)
     redemption = _giftcards("redemption")
     if redemption is None:
-        return []
+        return sources
     shares = redemption.shares_for_order(order_number)
     if not shares:
-        return []
+        return sources
     Source, SourceType = get_model("payment", "Source"), get_model("payment", "SourceType")
     source_type, _created = SourceType.objects.get_or_create(name=LEDGER_SOURCE)
-    return [
+    return sources + [
         Source(
             source_type=source_type,
             amount_allocated=amount,
@@ -100,5 +153,6 @@ def paid_sources(order_number: str) -> list:
 
 def forget(request: HttpRequest) -> None:
     """The order is placed: the vouchers applied in this session are not reused next time."""
+    wallets.forget(request)
     if session := _giftcards("session"):
         session.forget_cards(request)

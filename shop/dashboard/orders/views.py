@@ -77,7 +77,7 @@ class OrderListView(core.OrderListView):
 
 
 class OrderDetailView(core.OrderDetailView):
-    line_actions = (*core.OrderDetailView.line_actions, "schedule_lines")
+    line_actions = (*core.OrderDetailView.line_actions, "schedule_lines", "refund_lines")
 
     def get_object(self, queryset=None):
         return order_for_or_404(self.request.user, self.kwargs["number"])
@@ -141,6 +141,30 @@ class OrderDetailView(core.OrderDetailView):
                 note_type=OrderNote.SYSTEM,
             )
         messages.info(request, _("The lines have been scheduled."))
+        return self.reload_page()
+
+    def refund_lines(self, request, order, lines, quantities):
+        """Refund the selected lines: programme credit back to its wallets, the rest by card
+        (shop.payment.refunds.refund_line); a line refunded before changes nothing."""
+        if not (
+            handles_whole_order(request.user, order) and request.user.has_perm("order.change_order")
+        ):
+            raise core.Http404()
+        from shop.payment.refunds import RefundRefused, refund_line
+
+        wallets = card = Decimal("0.00")
+        try:
+            for line in lines:
+                done = refund_line(order, line, request.user)
+                wallets, card = wallets + done.wallets, card + done.card
+        except RefundRefused as error:
+            messages.error(request, str(error))
+            return self.reload_page()
+        messages.info(
+            request,
+            _("Refunded: %(wallets)s to programme wallets, %(card)s by card.")
+            % {"wallets": wallets, "card": card},
+        )
         return self.reload_page()
 
 

@@ -65,7 +65,9 @@
     if (!result || result.error || !result.setupIntent) { return showError(setupError(result && result.error)); }
     var method = result.setupIntent.payment_method;
 
-    var payment = await post(data.payUrl, { payment_method: typeof method === "string" ? method : method.id });
+    var fields = { payment_method: typeof method === "string" ? method : method.id };
+    if (data.wallets !== undefined) { fields.wallets = data.wallets; }  // what the page showed
+    var payment = await post(data.payUrl, fields);
     if (payment.error) { return showError(payment.error); }
     if (payment.redirect) { window.location.assign(payment.redirect); return; }
     if (payment.requires_action) {

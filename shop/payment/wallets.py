@@ -1,0 +1,84 @@
+"""The split tender's wallet part: the signed-in citizen's programme wallets at checkout.
+
+What a wallet may pay and the ledger's side live in ``portal.programmes.checkout``; here is
+what the shop adds: which wallets the citizen chose not to use (kept in the session per
+portal) and the order's payment sources, one per wallet.
+"""
+
+from decimal import Decimal
+
+from django.http import HttpRequest
+from oscar.core.loading import get_model
+
+from portal.programmes import checkout
+
+SOURCE_NAME = "Credito programma"  # a SourceType name is data, shown in the dashboard
+
+
+def _key(request: HttpRequest) -> str:
+    return f"wallets-declined:{request.territory.slug}"
+
+
+def declined(request: HttpRequest) -> list[int]:
+    """The wallets the citizen chose not to use on this portal in this session."""
+    if getattr(request, "territory", None) is None:
+        return []
+    return list(request.session.get(_key(request), []))
+
+
+def choose(request: HttpRequest, wallet_id: int, use: bool) -> None:
+    ids = [pk for pk in declined(request) if pk != wallet_id]
+    request.session[_key(request)] = ids if use else [*ids, wallet_id]
+
+
+def forget(request: HttpRequest) -> None:
+    """After an order is placed: the next checkout uses every wallet again."""
+    if getattr(request, "territory", None) is not None:
+        request.session.pop(_key(request), None)
+
+
+def plan_for(request: HttpRequest, basket, total: Decimal) -> checkout.WalletPlan | None:
+    """What the citizen's wallets pay of ``basket``; None for a guest or without wallets
+    (then no query is spent on lines or categories)."""
+    user = getattr(request, "user", None)
+    wallets = checkout.usable_wallets(user)
+    if not wallets:
+        return None
+    territory = getattr(request, "territory", None) or basket.territory
+    return checkout.plan_wallets(
+        wallets,
+        territory,
+        checkout.wallet_lines_for_basket(basket),
+        total=total,
+        declined=declined(request),
+    )
+
+
+def hold(order_number: str, plan: checkout.WalletPlan, territory) -> None:
+    checkout.hold_for_order(order_number, plan, territory)
+
+
+def capture(order_number: str) -> None:
+    checkout.capture_for_order(order_number)
+
+
+def release(order_number: str) -> None:
+    checkout.release_for_order(order_number)
+
+
+def paid_sources(order_number: str) -> list:
+    """Unsaved ``payment.Source`` rows, one per wallet paying order ``order_number``."""
+    shares = checkout.shares_for_order(order_number)
+    if not shares:
+        return []
+    Source, SourceType = get_model("payment", "Source"), get_model("payment", "SourceType")
+    source_type, _created = SourceType.objects.get_or_create(name=SOURCE_NAME)
+    return [
+        Source(
+            source_type=source_type,
+            amount_allocated=amount,
+            amount_debited=amount,
+            reference=wallet.programme.title[:255],
+        )
+        for wallet, amount in shares
+    ]
