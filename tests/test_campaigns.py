@@ -75,7 +75,7 @@ def test_the_landing_page_is_live_only_between_the_dates(territories):
 
 
 def test_the_home_page_announces_a_running_campaign_on_its_portals_only(territories):
-    sondrio, napoli, rho = territories["sondrio"], territories["napoli"], territories["rho"]
+    sondrio, napoli = territories["sondrio"], territories["napoli"]
     made = campaign([sondrio, napoli])
     page = landing(made, napoli)
     assert page.live  # its start has come: published at once
@@ -130,7 +130,7 @@ def test_a_code_works_once_on_a_targeted_portal_and_is_refused_elsewhere(territo
     # on Napoli the code is refused with a message naming where it is valid
     client = portal_client("napoli")
     client.force_login(citizen())
-    client.post("/shop/basket/add/%d/" % service.pk, {"quantity": 1})
+    client.post(f"/shop/basket/add/{service.pk}/", {"quantity": 1})
     response = client.post("/shop/basket/vouchers/add/", {"code": code}, follow=True)
     assert f"valid only on: {sondrio.name}" in response.text
     assert not response.context["request"].basket.vouchers.exists()
@@ -138,7 +138,7 @@ def test_a_code_works_once_on_a_targeted_portal_and_is_refused_elsewhere(territo
     # on Sondrio it gives its discount
     client = portal_client("sondrio")
     client.force_login(citizen())
-    client.post("/shop/basket/add/%d/" % service.pk, {"quantity": 1})
+    client.post(f"/shop/basket/add/{service.pk}/", {"quantity": 1})
     response = client.post("/shop/basket/vouchers/add/", {"code": code}, follow=True)
     basket = response.context["request"].basket
     assert basket.vouchers.filter(code=code).exists()
@@ -221,5 +221,5 @@ def test_the_campaign_is_duplicated_for_next_year(territories):
     assert copy.offer_id != made.offer_id
     assert list(copy.offer.benefit.range.included_products.all()) == [service]
     assert copy.landings.count() == 2
-    assert not any(l.page.live for l in copy.landings.select_related("page"))
+    assert not any(each.page.live for each in copy.landings.select_related("page"))
     assert Campaign.objects.count() == 2

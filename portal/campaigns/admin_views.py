@@ -52,7 +52,9 @@ def edit(request: HttpRequest, campaign_id: int | None = None) -> HttpResponse:
             campaign = form.save()
             data = form.cleaned_data
             if campaign.discount:
-                set_discount(campaign, data["benefit_type"], data["benefit_value"], data["products"])
+                set_discount(
+                    campaign, data["benefit_type"], data["benefit_value"], data["products"]
+                )
             else:
                 remove_discount(campaign)
             made = create_landing_pages(campaign, request.user)

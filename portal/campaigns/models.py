@@ -138,6 +138,9 @@ class LandingPage(models.Model):
             )
         ]
 
+    def __str__(self) -> str:
+        return f"{self.campaign_id} @ {self.territory_id}"
+
 
 class LandingVisit(models.Model):
     """The visits of a landing page on one day: a number, nothing about who."""
@@ -151,12 +154,18 @@ class LandingVisit(models.Model):
             models.UniqueConstraint(fields=["page", "day"], name="one_visit_count_a_day")
         ]
 
+    def __str__(self) -> str:
+        return f"{self.page_id} {self.day}: {self.count}"
+
 
 class Arrival(models.Model):
     """A basket filled after arriving from a campaign's landing page (within the session)."""
 
     basket = models.OneToOneField("basket.Basket", on_delete=models.CASCADE, related_name="+")
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="+")
+
+    def __str__(self) -> str:
+        return f"{self.basket_id} → {self.campaign_id}"
 
 
 class Attribution(models.Model):
@@ -176,3 +185,6 @@ class Attribution(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["campaign", "territory"])]
+
+    def __str__(self) -> str:
+        return f"{self.order_id} → {self.campaign_id} ({self.via})"
