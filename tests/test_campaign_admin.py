@@ -64,7 +64,7 @@ def test_communications_staff_create_a_campaign_with_its_landing_pages(territori
         assert editor.get("/admin/campagne/").status_code == 404
         assert editor.get(f"/admin/campagne/{made.pk}/").status_code == 404
     edit = client.get(f"/admin/campagne/{made.pk}/")
-    assert "Landing pages" in edit.text or "Pagine di atterraggio" in edit.text
+    assert "Pagine della campagna" in edit.text
 
 
 def test_communications_staff_reach_no_other_page_setting_or_order(territories):
@@ -94,7 +94,7 @@ def test_a_bad_campaign_is_refused_and_writes_nothing(territories):
     client = staff_client()
     response = client.post("/admin/campagne/nuova/", data)
     assert response.status_code == 400
-    assert "The end must come after the start." in response.text or "fine" in response.text
+    assert "La fine deve essere successiva all&#x27;inizio." in response.text
     response = client.post("/admin/campagne/nuova/", form_data([sondrio], page, discount="offer"))
     assert response.status_code == 400
     assert not Campaign.objects.exists()

@@ -132,7 +132,7 @@ def test_a_code_works_once_on_a_targeted_portal_and_is_refused_elsewhere(territo
     client.force_login(citizen())
     client.post(f"/shop/basket/add/{service.pk}/", {"quantity": 1})
     response = client.post("/shop/basket/vouchers/add/", {"code": code}, follow=True)
-    assert f"valid only on: {sondrio.name}" in response.text
+    assert f"è valido solo su: {sondrio.name}" in response.text
     assert not response.context["request"].basket.vouchers.exists()
 
     # on Sondrio it gives its discount
