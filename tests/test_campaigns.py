@@ -223,3 +223,19 @@ def test_the_campaign_is_duplicated_for_next_year(territories):
     assert copy.landings.count() == 2
     assert not any(each.page.live for each in copy.landings.select_related("page"))
     assert Campaign.objects.count() == 2
+
+
+def test_the_demo_campaign_runs_on_two_portals_and_is_made_once(territories):
+    from portal.campaigns.demo import load_campaign
+
+    made = load_campaign()
+    assert made.name == "Buoni regalo per Natale"
+    assert {t.slug for t in made.territories.all()} == {"sondrio", "cremona"}
+    assert made.voucher_set.vouchers.count() == 50
+    assert made.offer.benefit.range.included_products.exists()
+    for landing in made.landings.select_related("page", "territory"):
+        assert landing.page.live
+        home = portal_client(landing.territory.slug).get("/", HTTP_COOKIE="seen=1")
+        assert "Un servizio in regalo a Natale" in home.text
+    assert results(made).total.visits == 2 * (12 + 30 + 21)
+    assert load_campaign() == made and Campaign.objects.count() == 1
