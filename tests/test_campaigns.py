@@ -235,7 +235,41 @@ def test_the_demo_campaign_runs_on_two_portals_and_is_made_once(territories):
     assert made.offer.benefit.range.included_products.exists()
     for landing in made.landings.select_related("page", "territory"):
         assert landing.page.live
-        home = portal_client(landing.territory.slug).get("/", HTTP_COOKIE="seen=1")
+        client = portal_client(landing.territory.slug)
+        assert client.get(f"/{landing.page.slug}/").status_code == 200
+        home = client.get("/", HTTP_COOKIE="seen=1")
         assert "Un servizio in regalo a Natale" in home.text
-    assert results(made).total.visits == 2 * (12 + 30 + 21)
+    assert results(made).total.visits == 2 * (12 + 30 + 21 + 1)
     assert load_campaign() == made and Campaign.objects.count() == 1
+
+
+def test_results_count_the_campaigns_newsletter_sends_and_the_unsubscriptions_after(
+    territories,
+):
+    from portal.newsletters.models import Delivery, Send
+    from tests.newsletter_support import issue, subscriber
+
+    sondrio, napoli = territories["sondrio"], territories["napoli"]
+    made = campaign([sondrio, napoli])
+    page = issue(title="Natale", tag="natale")
+    made.issues.add(page)
+    other = issue(title="Altro", tag="altro")  # not the campaign's
+    now = timezone.now()
+    readers = [subscriber(sondrio, f"s{i}@example.it") for i in range(3)]
+    readers.append(subscriber(napoli, "n0@example.it"))
+    send = Send.objects.create(issue=page)
+    for reader in readers:
+        Delivery.objects.create(send=send, subscriber=reader, state="sent", sent_at=now)
+    Delivery.objects.create(
+        send=Send.objects.create(issue=other),
+        subscriber=subscriber(napoli, "n1@example.it"),
+        state="sent",
+        sent_at=now,
+    )
+    left = readers[0]
+    left.status, left.unsubscribed_at = "unsubscribed", now + timedelta(minutes=5)
+    left.save()
+    result = results(made)
+    assert (result.by_portal[sondrio.name].sends, result.by_portal[napoli.name].sends) == (3, 1)
+    assert result.by_portal[sondrio.name].unsubscribes == 1
+    assert result.by_portal[napoli.name].unsubscribes == 0
