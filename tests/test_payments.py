@@ -51,7 +51,8 @@ StockRecord = get_model("partner", "StockRecord")
 
 # What the checkout costs (anonymous guest, one service): pinned so growth shows up.
 PAYMENT_PAGE_QUERIES = 14  # incl. the check that every service line is booked
-PAY_QUERIES = 58  # incl. that check and tying the booking to the order line
+PAY_QUERIES = 59  # incl. that check, tying the booking to the order line, and one for the
+# campaign that may have brought the order (portal/campaigns/attribution.py)
 
 
 def italian(message_function) -> str:

@@ -11,6 +11,7 @@ webhook that has no session. Nothing is kept about the visitor.
 from collections.abc import Callable
 from urllib.parse import urlsplit
 
+from django.db.models import Exists, OuterRef, Q
 from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
@@ -89,26 +90,35 @@ def on_basket_addition(sender, product, user, request=None, **kwargs):
 
 
 def attribute(order) -> Attribution | None:
-    """The campaign that brought ``order`` (its code, its offer, or an arrival), recorded."""
+    """The campaign that brought ``order`` (its code, its offer, or an arrival from its
+    landing page, in that order), recorded. One query for an order no campaign brought."""
     from oscar.core.loading import get_model
 
-    Voucher = get_model("voucher", "Voucher")
-    discounts = list(order.discounts.values_list("offer_id", "voucher_id"))
-    campaign, via = None, None
-    voucher_ids = [v for _o, v in discounts if v]
-    if voucher_ids:
-        sets = Voucher.objects.filter(pk__in=voucher_ids).values("voucher_set_id")
-        campaign = Campaign.objects.filter(voucher_set__in=sets).first()
-        via = Attribution.Via.CODE
-    if campaign is None:
-        campaign = Campaign.objects.filter(offer_id__in=[o for o, _v in discounts if o]).first()
-        via = Attribution.Via.CODE if campaign and voucher_ids else Attribution.Via.OFFER
-    if campaign is None and order.basket_id:
-        arrival = Arrival.objects.filter(basket_id=order.basket_id).first()
-        campaign = arrival.campaign if arrival else None
-        via = Attribution.Via.LANDING
+    discounts = get_model("order", "OrderDiscount").objects.filter(order_id=order.pk)
+    arrivals = Arrival.objects.filter(basket_id=order.basket_id).values("campaign_id")
+    campaign = (
+        Campaign.objects.filter(
+            Q(voucher_set__vouchers__in=discounts.values("voucher_id"))
+            | Q(offer__in=discounts.values("offer_id"))
+            | Q(pk__in=arrivals)
+        )
+        .annotate(
+            by_code=Exists(
+                get_model("voucher", "Voucher").objects.filter(
+                    voucher_set=OuterRef("voucher_set"), pk__in=discounts.values("voucher_id")
+                )
+            ),
+            by_offer=Exists(discounts.filter(offer_id=OuterRef("offer_id"))),
+        )
+        .order_by("-by_code", "-by_offer", "pk")
+        .first()
+    )
     if campaign is None or order.territory_id is None:
         return None
+    if campaign.by_code or (campaign.by_offer and campaign.voucher_set_id):
+        via = Attribution.Via.CODE
+    else:
+        via = Attribution.Via.OFFER if campaign.by_offer else Attribution.Via.LANDING
     attribution, _created = Attribution.objects.get_or_create(
         order=order,
         defaults={
