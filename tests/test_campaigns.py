@@ -273,3 +273,43 @@ def test_results_count_the_campaigns_newsletter_sends_and_the_unsubscriptions_af
     assert (result.by_portal[sondrio.name].sends, result.by_portal[napoli.name].sends) == (3, 1)
     assert result.by_portal[sondrio.name].unsubscribes == 1
     assert result.by_portal[napoli.name].unsubscribes == 0
+
+
+def test_a_portal_taken_off_the_campaign_loses_its_landing_page(territories):
+    from portal.campaigns.scheduling import create_landing_pages
+
+    sondrio, napoli = territories["sondrio"], territories["napoli"]
+    made = campaign([sondrio, napoli])
+    assert landing(made, napoli).live
+    made.territories.set([sondrio])
+    create_landing_pages(made)
+    assert not landing(made, napoli).live and landing(made, sondrio).live
+    assert portal_client("napoli").get(f"/{landing(made, napoli).slug}/").status_code == 404
+    assert "Un buono regalo" not in portal_client("napoli").get("/", HTTP_COOKIE="x=1").text
+
+
+def test_an_order_with_the_campaigns_offer_is_attributed_to_it(territories):
+    sondrio = territories["sondrio"]
+    service = shared_service(sondrio)
+    made = campaign([sondrio], discount="offer", products=[service])
+    buyer = citizen("offerta@example.it")
+    basket = basket_with(sondrio, [service.upc], user=buyer)
+    Applicator().apply(basket, buyer)
+    order = place(basket, user=buyer)
+    attribution = Attribution.objects.get(order=order)
+    assert (attribution.campaign, attribution.via) == (made, "offer")
+    assert results(made).by_portal[sondrio.name].orders == 1
+
+
+def test_a_landing_page_notes_its_campaign_in_a_session_the_visitor_already_has(territories):
+    from portal.campaigns.attribution import SESSION_KEY
+
+    sondrio = territories["sondrio"]
+    made = campaign([sondrio])
+    client = portal_client("sondrio")
+    client.force_login(citizen("sessione@example.it"))  # a session already
+    client.get(f"/{landing(made, sondrio).slug}/")
+    assert client.session[SESSION_KEY] == made.pk
+    anonymous = portal_client("sondrio")
+    anonymous.get(f"/{landing(made, sondrio).slug}/")
+    assert SESSION_KEY not in anonymous.session  # no session started for a visit

@@ -31,6 +31,10 @@ def create_landing_pages(campaign: Campaign, user=None) -> list[CampaignLandingP
     the existing ones brought in line with the campaign's. Returns the pages made."""
     made = []
     have = {landing.territory_id: landing for landing in campaign.landings.select_related("page")}
+    targeted = set(campaign.territories.values_list("pk", flat=True))
+    for territory_id, landing in have.items():
+        if territory_id not in targeted:  # a portal taken off the campaign: off the air
+            withdraw(landing.page)
     template = campaign.template_page.get_latest_revision_as_object()
     for territory in campaign.territories.select_related("site__root_page"):
         landing = have.get(territory.pk)
@@ -53,6 +57,14 @@ def create_landing_pages(campaign: Campaign, user=None) -> list[CampaignLandingP
         schedule(page, campaign.starts_at, campaign.ends_at, user)
         made.append(page)
     return made
+
+
+def withdraw(page: CampaignLandingPage) -> None:
+    """Unpublished now and never published by the schedule (the page stays, with its visits)."""
+    page.revisions.update(approved_go_live_at=None)
+    CampaignLandingPage.objects.filter(pk=page.pk).update(go_live_at=None)
+    if page.live:
+        page.unpublish(log_action=True)
 
 
 def _free_slug(parent: Page, slug: str) -> str:
