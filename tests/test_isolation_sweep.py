@@ -359,6 +359,22 @@ PATTERNS = {
     ("newsletters_send_test", "admin/newsletters/<int:page_id>/send-test/"): {
         "page_id": "newsletter_issue"
     },
+    ("campaigns_index", "admin/campagne/"): {},
+    ("campaigns_add", "admin/campagne/nuova/"): {},
+    ("campaigns_edit", "admin/campagne/<int:campaign_id>/"): {"campaign_id": "campaign"},
+    ("campaigns_duplicate", "admin/campagne/<int:campaign_id>/duplica/"): {
+        "campaign_id": "campaign"
+    },
+    ("campaigns_codes", "admin/campagne/<int:campaign_id>/codici/"): {"campaign_id": "campaign"},
+    ("campaigns_codes_csv", "admin/campagne/<int:campaign_id>/codici.csv"): {
+        "campaign_id": "campaign"
+    },
+    ("campaigns_results", "admin/campagne/<int:campaign_id>/risultati/"): {
+        "campaign_id": "campaign"
+    },
+    ("campaigns_results_csv", "admin/campagne/<int:campaign_id>/risultati.csv"): {
+        "campaign_id": "campaign"
+    },
     (
         "wagtail_localize:edit_override",
         "admin/localize/translate/<int:translation_id>/overrides/<int:overridable_segment_id>/edit/",
@@ -1014,6 +1030,9 @@ def plant(victim, attacker) -> dict:
     from tests.newsletter_support import issue
 
     newsletter_issue = issue(title=f"{CANARY_WORD} zqxk-issue", tag=f"zqxk-{victim.slug}")
+    from tests.campaign_support import campaign as make_campaign
+
+    victim_campaign = make_campaign([victim], name=f"{CANARY_WORD} zqxk-campaign")
     task = GroupApprovalTask.objects.filter(groups=victim.moderators).first()
     objects.update(
         page=page.pk,
@@ -1048,6 +1067,7 @@ def plant(victim, attacker) -> dict:
         application=application.pk,
         attachment=attachment.pk,
         newsletter_issue=newsletter_issue.pk,
+        campaign=victim_campaign.pk,
     )
     return objects
 

@@ -51,9 +51,10 @@ StockRecord = get_model("partner", "StockRecord")
 
 # What the checkout costs (anonymous guest, one service): pinned so growth shows up.
 PAYMENT_PAGE_QUERIES = 14  # incl. the check that every service line is booked
-# incl. that check, tying the booking to the order line, and (one query) looking for the
-# programme-wallet holds to capture: a guest has none, a citizen's are captured per line
-PAY_QUERIES = 59
+# incl. that check, tying the booking to the order line, looking for the programme-wallet
+# holds to capture (one query: a guest has none, a citizen's are captured per line) and the
+# campaign that may have brought the order (one query: portal/campaigns/attribution.py)
+PAY_QUERIES = 60
 
 
 def italian(message_function) -> str:

@@ -26,6 +26,7 @@ INSTALLED_APPS = [
     "portal.ledger",
     "portal.programmes",
     "portal.newsletters",
+    "portal.campaigns",
     "shop.giftcards",
     "shop.booking.apps.BookingConfig",
     # Oscar, with our forks under shop/
@@ -118,6 +119,8 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "portal.security.two_factor.TwoFactorMiddleware",
     "portal.territories.admin_scope.AdminScopeMiddleware",
+    # a visitor who clicks on from a campaign's landing page: the campaign in the session
+    "portal.campaigns.attribution.LandingArrivalMiddleware",
     "portal.territories.page_cache.PageCacheMiddleware",
     # which page a path is, remembered per portal, language and generation (routing.py)
     "portal.content.routing.RememberedRoutesMiddleware",
@@ -344,6 +347,12 @@ CELERY_BEAT_SCHEDULE = {
     "resume-newsletter-sends": {
         "task": "portal.newsletters.tasks.resume_sends",
         "schedule": 600,
+    },
+    # Wagtail's scheduled publishing: campaign landing pages live at their start, unpublished
+    # at their end (also `manage.py publish_scheduled` for cron)
+    "publish-scheduled-pages": {
+        "task": "portal.campaigns.tasks.publish_scheduled",
+        "schedule": 60,
     },
 }
 

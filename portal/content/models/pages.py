@@ -83,7 +83,13 @@ class HomePage(BasePage):
         # read only when the page's fragment is rendered (home_page.html, portal/content/lazy.py)
         context["featured_services"] = lazy(lambda: featured_services(territory, FEATURED_SERVICES))
         context["latest_news"] = lazy(lambda: latest_news(self, LATEST_NEWS))
-        context["campaign"] = running_campaign(self.campaign, timezone.now())
+        # the editors' own campaign block first, else a campaign of portal/campaigns
+        from portal.campaigns.announcements import running_announcement
+
+        now = timezone.now()
+        context["campaign"] = running_campaign(self.campaign, now) or running_announcement(
+            territory, now
+        )
         return context
 
 

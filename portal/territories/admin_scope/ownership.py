@@ -63,11 +63,13 @@ def own_home_paths(user) -> list[str]:
 
 def own_pages_q(user, prefix: str = "") -> Q:
     """Pages inside the user's territories' trees (``prefix``: a relation to Page), and for
-    communications staff the newsletter archive's (portal/newsletters/access.py)."""
+    communications staff the newsletter archive's (portal/newsletters/access.py) and the
+    campaigns' templates and landing pages (portal/campaigns/access.py)."""
+    from portal.campaigns.access import campaign_paths
     from portal.newsletters.access import archive_paths
 
     q = Q(pk__in=[])
-    for path in own_home_paths(user) + archive_paths(user):
+    for path in own_home_paths(user) + archive_paths(user) + campaign_paths(user):
         q |= Q(**{f"{prefix}path__startswith": path})
     return q
 

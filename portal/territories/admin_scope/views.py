@@ -145,6 +145,14 @@ def _newsletter_issue(user, pk, kwargs) -> bool:
     return in_communications(user) and NewsletterIssuePage.objects.filter(pk=pk).exists()
 
 
+def _campaign(user, pk, kwargs) -> bool:
+    """A campaign, for communications staff (the views check the role too)."""
+    from portal.campaigns.models import Campaign
+    from portal.newsletters.access import in_communications
+
+    return in_communications(user) and Campaign.objects.filter(pk=pk).exists()
+
+
 def _anything(user, value, kwargs) -> bool:
     """An argument that names no object of a portal (a content type, a filter spec…)."""
     return True
@@ -348,6 +356,13 @@ ADMIN_VIEWS: dict[str, dict[str, Callable]] = {
     # newsletters: the send page and "send a test to me" of an issue (portal/newsletters)
     "newsletters_send": {"page_id": _newsletter_issue},
     "newsletters_send_test": {"page_id": _newsletter_issue},
+    # campaigns (portal/campaigns): the views answer 404 to anyone but communications staff
+    "campaigns_index": {},
+    "campaigns_add": {},
+    **{
+        f"campaigns_{name}": {"campaign_id": _campaign}
+        for name in ("edit", "duplicate", "codes", "codes_csv", "results", "results_csv")
+    },
     "wagtail_localize:edit_override": {
         "translation_id": _translation,
         "overridable_segment_id": _overridable_segment,

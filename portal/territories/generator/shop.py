@@ -177,6 +177,9 @@ class ShopSteps:
 
         group, created = communications_group()
         self.seeder.count("group", created, group.name)
+        from portal.campaigns.access import grant_templates
+
+        grant_templates()  # and the folder of campaign landing page templates
 
 
 def _priced_products(spec: TerritorySpec):

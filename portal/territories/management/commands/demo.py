@@ -26,6 +26,12 @@ class Command(BaseCommand):
 
         made = load_applications(ensure_user)
         self.stdout.write(f"programmes: {made} demo application(s) in every status")
+        from portal.campaigns.demo import load_campaign
+
+        campaign = load_campaign()
+        if campaign is not None:
+            portals = ", ".join(t.slug for t in campaign.territories.order_by("slug"))
+            self.stdout.write(f"campaigns: “{campaign.name}” on {portals}")
         self.stdout.write(
             self.style.SUCCESS("\nDemo logins (admin: http://<portal>.localhost:8000/admin/):")
         )
