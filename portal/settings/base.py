@@ -345,6 +345,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "portal.newsletters.tasks.resume_sends",
         "schedule": 600,
     },
+    # programme credit past its expiry back to the budgets, notices a week before
+    # (`manage.py expire_credits` for cron; idempotent, so hourly costs one query when idle)
+    "expire-programme-credits": {
+        "task": "portal.programmes.tasks.expire_credits",
+        "schedule": 3600,
+    },
 }
 
 # Stripe: by default the fake localstripe on loopback (`make demo` starts it, no keys, no
