@@ -180,3 +180,102 @@ def test_the_wallet_page_shows_the_expiry_then_the_credit_gone_back(programme):
     assert "Il credito è scaduto il" in page
     assert "Credito non speso restituito al programma" in page
     assert "-350,00" in page or "−350,00" in page
+
+
+ON_POSTGRES = settings.DATABASES["default"]["ENGINE"].endswith("postgresql")
+
+
+def in_own_connection(work):
+    """``work()`` committed in a connection of its own (the threads below see it)."""
+    import threading
+
+    from django.db import connection, transaction
+
+    result = {}
+
+    def run():
+        try:
+            with transaction.atomic():
+                result["value"] = work()
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    thread.join()
+    return result["value"]
+
+
+@pytest.mark.skipif(
+    not ON_POSTGRES, reason="needs PostgreSQL row locks (DATABASE_URL=postgres://…)"
+)
+def test_four_runs_at_once_return_each_wallet_once_and_notice_it_once(territories):
+    """Cron and Celery beat at the same moment (4 runs, 20 wallets): one transfer per wallet,
+    one e-mail per owner. Not ``transaction=True`` (that empties the portals): the data is
+    committed from a connection of its own and deleted afterwards."""
+    import threading
+
+    from django.contrib.auth import get_user_model
+    from django.db import connection
+
+    from portal.programmes.models import Application, Programme
+
+    territory = territories["padova"]
+
+    def prepare():
+        made = open_programme(
+            territory, budget="10000.00", credit_expires_on=TODAY + timedelta(days=3)
+        )
+        return made, [credited(made, 1) for _ in range(20)]  # 150.00 each
+
+    made, wallets = in_own_connection(prepare)
+    barrier = threading.Barrier(4)
+    reports: list = [None] * 4
+
+    def run(i, day):
+        try:
+            barrier.wait()
+            reports[i] = expire_credits(day)
+        except Exception as exc:  # noqa: BLE001 — shown by the assertion below
+            reports[i] = exc
+        finally:
+            connection.close()
+
+    try:
+        for day in (TODAY, TODAY + timedelta(days=4)):
+            mail.outbox.clear()
+            threads = [threading.Thread(target=run, args=(i, day)) for i in range(4)]
+            for t in threads:
+                t.start()
+            for t in threads:
+                t.join()
+            assert all(not isinstance(r, Exception) for r in reports), reports
+            if day == TODAY:
+                assert sum(r.notices for r in reports) == 20
+                assert len(mail.outbox) == 20
+        assert sum(r.returned_wallets for r in reports) == 20
+        assert sum(r.returned_amount for r in reports) == Decimal("3000.00")
+        accounts = [w.account_id for w in wallets]
+        returned = Transfer.objects.filter(kind=EXPIRY_KIND, source__in=accounts)
+        assert returned.count() == 20
+        assert budget_left(made) == Decimal("10000.00")
+        assert not Account.objects.filter(pk__in=accounts, balance__gt=0).exists()
+    finally:
+
+        def clean_up():
+            codes = f"padova:programme:{made.slug}:"
+            mine = list(Account.objects.filter(code__startswith=codes))
+            applications = Application.objects.filter(programme=made)
+            users = list(applications.values_list("applicant_id", flat=True))
+            users += [e.actor_id for a in applications for e in a.events.all() if e.actor_id]
+            for application in applications:
+                application.events.all().delete()
+            applications.delete()
+            Wallet.objects.filter(programme=made).delete()
+            Transfer.objects.filter(source__in=mine).delete()
+            Transfer.objects.filter(destination__in=mine).delete()
+            Programme.objects.filter(pk=made.pk).delete()
+            Account.objects.filter(pk__in=[a.pk for a in mine]).delete()
+            get_user_model().objects.filter(pk__in=users).delete()
+
+        in_own_connection(clean_up)
