@@ -143,6 +143,28 @@ def test_after_the_last_day_the_credit_goes_back_once(programme):
     assert budget_left(programme) == Decimal("1750.00")
 
 
+def test_credit_that_comes_back_after_the_return_goes_back_on_the_next_run(programme):
+    """A line refunded (or a checkout hold released) into an expired wallet."""
+    wallet = programme.wallets_made[0]
+    after = TODAY + timedelta(days=6)
+    expire_credits(after)
+    shop = system_account("test:cooperative", name="cooperative", kind=Account.Kind.INCOME)
+    transfer(shop, wallet.account, Decimal("50.00"), kind="test-refund")
+    report = expire_credits(after)
+    assert (report.returned_wallets, report.returned_amount) == (1, Decimal("50.00"))
+    keys = list(
+        Transfer.objects.filter(kind=EXPIRY_KIND, source=wallet.account)
+        .order_by("pk")
+        .values_list("key", flat=True)
+    )
+    assert keys == [
+        f"programme-expiry:{wallet.pk}:{TODAY + timedelta(days=5)}",
+        f"programme-expiry:{wallet.pk}:{TODAY + timedelta(days=5)}:2",
+    ]
+    assert expire_credits(after).returned_wallets == 0
+    assert Account.objects.get(pk=wallet.account_id).balance == 0
+
+
 def test_the_command_says_what_it_did(programme):
     out = StringIO()
     call_command("expire_credits", "--today", TODAY.isoformat(), stdout=out)

@@ -2,8 +2,10 @@
 
 A programme's ``credit_expires_on`` is the last day its wallets may be spent. From the day
 after, :func:`return_expired_credit` moves each wallet's unspent balance back into the
-programme's budget account with one ledger transfer keyed by wallet and expiry date, so a
-repeated run (cron and Celery beat both, two workers at once) moves nothing twice.
+programme's budget account with one ledger transfer keyed by wallet and expiry date, under
+the wallet account's row lock, so a repeated run (cron and Celery beat both, two workers at
+once) moves nothing twice. Credit that comes back to an expired wallet later (a refunded
+line, a checkout hold released) is returned by the next run, with the next key.
 :func:`send_expiry_notices` e-mails each owner of a wallet with money left, in their language,
 once per expiry date, when the date is a week away or nearer.
 
@@ -35,9 +37,11 @@ EXPIRY_KIND = "programme-credit-expired"
 logger = logging.getLogger(__name__)
 
 
-def expiry_key(wallet: Wallet, expires_on: date) -> str:
-    """The key of the one transfer that gives ``wallet``'s credit back for ``expires_on``."""
-    return f"programme-expiry:{wallet.pk}:{expires_on.isoformat()}"
+def expiry_key(wallet: Wallet, expires_on: date, returned_before: int = 0) -> str:
+    """The key of the transfer that gives ``wallet``'s credit back for ``expires_on``: one,
+    and one more for each later refund or released hold that brought credit back after it."""
+    key = f"programme-expiry:{wallet.pk}:{expires_on.isoformat()}"
+    return f"{key}:{returned_before + 1}" if returned_before else key
 
 
 @dataclass
@@ -60,11 +64,17 @@ class ExpiryReport:
 def _return_one(wallet: Wallet) -> Decimal:
     """Give ``wallet``'s balance back to its programme's budget; the amount moved (0: none)."""
     programme = wallet.programme
-    key = expiry_key(wallet, programme.credit_expires_on)
     with transaction.atomic():
         fresh = lock_accounts(wallet.account, programme.budget_account)[wallet.account_id]
-        if fresh.balance <= 0 or Transfer.objects.filter(key=key).exists():
+        if fresh.balance <= 0:
             return Decimal("0.00")
+        # under the wallet's lock: the returns already made for this expiry name the next one
+        returned_before = Transfer.objects.filter(
+            source=wallet.account,
+            kind=EXPIRY_KIND,
+            key__startswith=expiry_key(wallet, programme.credit_expires_on),
+        ).count()
+        key = expiry_key(wallet, programme.credit_expires_on, returned_before)
         transfer(
             wallet.account,
             programme.budget_account,
