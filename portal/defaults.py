@@ -100,6 +100,9 @@ PORTAL_NEWSLETTER_RATE = 20
 PORTAL_NEWSLETTER_SAMPLE = 10  # recipients shown to the sender before a send
 # The cross-territory communications group made by the generator (a name is data).
 PORTAL_COMMUNICATIONS_GROUP = "Comunicazione"
+# Programme credit (portal/programmes/expiry.py): owners of a wallet with money left are
+# e-mailed this many days before its expiry date, once.
+PORTAL_CREDIT_EXPIRY_NOTICE_DAYS = 7
 
 
 def setting(name: str) -> Any:

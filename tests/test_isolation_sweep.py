@@ -336,6 +336,13 @@ PATTERNS = {
         "programmes_admin_attachment",
         "admin/programmi/domande/<int:application_id>/documenti/<int:attachment_id>/",
     ): {"application_id": "application", "attachment_id": "attachment"},
+    # the officers' programme editor (portal/programmes/editing.py)
+    ("programmes_admin_create", "admin/programmi/nuovo/<int:territory_id>/"): {
+        "territory_id": "territory"
+    },
+    ("programmes_admin_edit", "admin/programmi/<int:programme_id>/modifica/"): {
+        "programme_id": "programme"
+    },
     ("wagtail_localize:submit_page_translation", "admin/localize/submit/page/<int:page_id>/"): {
         "page_id": "page"
     },
@@ -1064,6 +1071,7 @@ def plant(victim, attacker) -> dict:
         product=product.pk,
         category=Category.objects.values_list("pk", flat=True).first(),
         programme=programme.pk,
+        territory=victim.pk,
         application=application.pk,
         attachment=attachment.pk,
         newsletter_issue=newsletter_issue.pk,

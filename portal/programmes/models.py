@@ -103,6 +103,11 @@ class Programme(models.Model):
         today = today or timezone.localdate()
         return self.opens_on <= today <= self.closes_on
 
+    def credit_expired(self, today=None) -> bool:
+        """True once the day the credit may last be spent on has passed."""
+        today = today or timezone.localdate()
+        return self.credit_expires_on is not None and today > self.credit_expires_on
+
     def amount_for(self, household_size: int) -> Decimal | None:
         """The amount the rules grant a household of ``household_size``, or None."""
         sizes = sorted((int(k), Decimal(v)) for k, v in (self.amounts or {}).items())
@@ -277,6 +282,14 @@ class Wallet(models.Model):
         "ledger.Account", on_delete=models.PROTECT, related_name="programme_wallet"
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    expiry_notice_for = models.DateField(
+        _("expiry notice sent for"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "The credit expiry date the owner was last warned of (portal/programmes/expiry.py)."
+        ),
+    )
 
     class Meta:
         verbose_name = _("wallet")

@@ -70,7 +70,13 @@ def index(request: HttpRequest) -> HttpResponse:
         for p in programmes
     ]
     return TemplateResponse(
-        request, "programmes/admin/index.html", {"rows": rows, "statuses": S.choices}
+        request,
+        "programmes/admin/index.html",
+        {
+            "rows": rows,
+            "statuses": S.choices,
+            "office_territories": office_territories(request.user).order_by("name"),
+        },
     )
 
 

@@ -334,6 +334,7 @@ def my_wallet(request: HttpRequest) -> HttpResponse:
                     "wallet": w,
                     "programme": w.programme,
                     "balance": w.account.balance,
+                    "expired": w.programme.credit_expired(),
                     "movements": movements[w.account_id],
                     "cooperatives": list(w.programme.cooperatives.all()),
                     "categories": [

@@ -41,3 +41,22 @@ def programmes_menu_item():
     return OfficersMenuItem(
         _("Programmes"), reverse("programmes_admin_index"), icon_name="list-ul", order=250
     )
+
+
+@hooks.register("register_admin_urls")
+def register_programme_editing_urls():
+    """Officers create and edit their own territory's programmes (editing.py)."""
+    from . import editing
+
+    return [
+        path(
+            "programmi/nuovo/<int:territory_id>/",
+            editing.create,
+            name="programmes_admin_create",
+        ),
+        path(
+            "programmi/<int:programme_id>/modifica/",
+            editing.edit,
+            name="programmes_admin_edit",
+        ),
+    ]

@@ -354,6 +354,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "portal.campaigns.tasks.publish_scheduled",
         "schedule": 60,
     },
+    # programme credit past its expiry back to the budgets, notices a week before
+    # (`manage.py expire_credits` for cron; idempotent, so hourly costs one query when idle)
+    "expire-programme-credits": {
+        "task": "portal.programmes.tasks.expire_credits",
+        "schedule": 3600,
+    },
 }
 
 # Stripe: by default the fake localstripe on loopback (`make demo` starts it, no keys, no

@@ -123,6 +123,12 @@ def _programme(user, pk, kwargs) -> bool:
     return own_programmes(user).filter(pk=pk).exists()
 
 
+def _office_territory(user, pk, kwargs) -> bool:
+    from portal.programmes.office import office_territories
+
+    return office_territories(user).filter(pk=pk).exists()
+
+
 def _application(user, pk, kwargs) -> bool:
     from portal.programmes.office import own_applications
 
@@ -322,6 +328,9 @@ ADMIN_VIEWS: dict[str, dict[str, Callable]] = {
         "application_id": _application,
         "attachment_id": _application_document,
     },
+    # the officers' programme editor (portal/programmes/editing.py, scoped there too)
+    "programmes_admin_create": {"territory_id": _office_territory},
+    "programmes_admin_edit": {"programme_id": _programme},
     "wagtailsnippets_bookshop_reservation:list": {},
     "wagtailsnippets_bookshop_reservation:list_results": {},
     **{
