@@ -314,6 +314,11 @@ ADMIN_VIEWS: dict[str, dict[str, Callable]] = {
         "application_id": _application,
         "attachment_id": _application_document,
     },
+    # a programme's dashboard, live figures and exports (portal/programmes/dashboard.py)
+    "programmes_admin_dashboard": {"programme_id": _programme},
+    "programmes_admin_figures": {"programme_id": _programme},
+    "programmes_admin_export_applications": {"programme_id": _programme},
+    "programmes_admin_export_movements": {"programme_id": _programme},
     "wagtailsnippets_bookshop_reservation:list": {},
     "wagtailsnippets_bookshop_reservation:list_results": {},
     **{
