@@ -63,7 +63,7 @@ def test_the_dashboard_shows_the_ledgers_figures_and_the_charts_tables(padova_pr
     for figure in ("650,00", "150,00", "500,00", "9.350,00", "10.000,00"):
         assert figure in html, figure
     assert "Domande per stato" in html and "Speso per cooperativa" in html
-    assert "<th scope=\"row\">Coop Alfa</th>" in html and "Coop Beta" in html
+    assert '<th scope="row">Coop Alfa</th>' in html and "Coop Beta" in html
     assert html.index("Coop Alfa") < html.index("Coop Beta")  # the larger spend first
     assert "bundle/charts.js" in html and 'data-chart-refresh="' in html
     assert "Approvata" in html
@@ -72,9 +72,10 @@ def test_the_dashboard_shows_the_ledgers_figures_and_the_charts_tables(padova_pr
 def test_the_live_figures_are_the_same_as_json(padova_programme):
     client, _user = officer_of(padova_programme.territory)
     data = client.get(dashboard_url(padova_programme, "dati.json")).json()
-    assert data["figures"]["spent"] == client.get(dashboard_url(padova_programme)).context[
-        "money"
-    ][2][2]
+    assert (
+        data["figures"]["spent"]
+        == client.get(dashboard_url(padova_programme)).context["money"][2][2]
+    )
     by_coop = data["charts"]["chart-cooperatives"]
     assert by_coop["labels"] == ["Coop Alfa", "Coop Beta"]
     assert by_coop["series"][0]["values"] == ["100.00", "50.00"]
@@ -173,4 +174,3 @@ def test_the_index_and_queue_link_to_the_dashboard(padova_programme):
     assert dashboard_url(padova_programme) in client.get("/admin/programmi/").content.decode()
     queue = client.get(f"/admin/programmi/{padova_programme.pk}/").content.decode()
     assert dashboard_url(padova_programme) in queue
-

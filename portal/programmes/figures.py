@@ -51,9 +51,7 @@ def programme_accounts(programme: Programme) -> Q:
     """Transfers touching any account of ``programme``: funds, budget, wallets, holds, spent."""
     prefix = f"{programme.territory.slug}:programme:{programme.slug}:"
     wallet_accounts = Account.objects.filter(programme_wallet__programme=programme).values("pk")
-    holds = Account.objects.filter(hold__source__programme_wallet__programme=programme).values(
-        "pk"
-    )
+    holds = Account.objects.filter(hold__source__programme_wallet__programme=programme).values("pk")
     return (
         Q(source__code__startswith=prefix)
         | Q(destination__code__startswith=prefix)
