@@ -26,6 +26,10 @@ class Command(BaseCommand):
 
         made = load_applications(ensure_user)
         self.stdout.write(f"programmes: {made} demo application(s) in every status")
+        from portal.programmes.demo_spending import load_spends
+
+        spending = load_spends(ensure_user)
+        self.stdout.write(f"programmes: {spending} demo household(s) approved and spending")
         self.stdout.write(
             self.style.SUCCESS("\nDemo logins (admin: http://<portal>.localhost:8000/admin/):")
         )
