@@ -12,18 +12,20 @@ aggregate in the database.
 """
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import UTC, date, datetime
 from decimal import Decimal
 
+from django.db import connection
 from django.db.models import Count, Q, Sum
-from django.db.models.functions import TruncDate
+from django.db.models.functions import Substr, TruncHour
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from portal.ledger.models import Account, Transfer
+from portal.ledger.models import Account, Hold, Transfer
 from shop.partner.models import Partner
 
 from .applications import CREDIT_KIND
-from .models import Application, Programme
+from .models import Application, Programme, Wallet
 from .spending import EXPIRY_KIND
 
 S = Application.Status
@@ -137,21 +139,41 @@ def _status_counts(programme: Programme) -> dict[str, int]:
     return {status: found.get(status, 0) for status in S.values}
 
 
+def utc_hour(field_name: str = "created_at"):
+    """The UTC hour of a timestamp, grouped by in the database, turned into local days and
+    months afterwards (:func:`local`): SQLite's own date functions are Python callbacks, one
+    per row, so it groups the stored text ("2026-12-02 18"); PostgreSQL truncates natively.
+    Exact for time zones whose offset is whole hours (Europe/Rome)."""
+    if connection.vendor == "sqlite":
+        return Substr(field_name, 1, 13)
+    return TruncHour(field_name, tzinfo=UTC)
+
+
+def local(hour) -> datetime:
+    """A :func:`utc_hour` value as a local datetime."""
+    if isinstance(hour, str):
+        hour = datetime.strptime(hour, "%Y-%m-%d %H").replace(tzinfo=UTC)
+    return timezone.localtime(hour)
+
+
 def _by_day(spent_ids: list[int]) -> list[tuple[date, Decimal]]:
     """Net spend (spends and captures in, refunds out) per day, oldest first."""
     if not spent_ids:
         return []
-    rows = (
-        Transfer.objects.filter(Q(destination_id__in=spent_ids) | Q(source_id__in=spent_ids))
-        .annotate(day=TruncDate("created_at"))
-        .values("day")
-        .annotate(
-            inflow=Sum("amount", filter=Q(destination_id__in=spent_ids)),
-            outflow=Sum("amount", filter=Q(source_id__in=spent_ids)),
+    days: dict[date, Decimal] = {}
+    # two queries, each along its own index, rather than one scanning the table for an OR
+    for field_name, sign in (("destination_id", 1), ("source_id", -1)):
+        rows = (
+            Transfer.objects.filter(**{f"{field_name}__in": spent_ids})
+            .annotate(hour=utc_hour())
+            .values_list("hour")
+            .annotate(total=Sum("amount"))
+            .order_by()
         )
-        .order_by("day")
-    )
-    return [(r["day"], cents(r["inflow"]) - cents(r["outflow"])) for r in rows]
+        for hour, total in rows:
+            day = local(hour).date()
+            days[day] = days.get(day, ZERO) + sign * cents(total)
+    return sorted(days.items())
 
 
 def programme_figures(programme: Programme) -> ProgrammeFigures:
@@ -162,10 +184,13 @@ def programme_figures(programme: Programme) -> ProgrammeFigures:
         expired=Sum("amount", filter=Q(destination=budget, kind=EXPIRY_KIND)),
     )
     # the wallets' balances and what checkouts hold from them while a card is charged
-    in_wallets = Account.objects.filter(
-        Q(programme_wallet__programme=programme)
-        | Q(hold__source__programme_wallet__programme=programme, hold__status="held")
-    ).aggregate(s=Sum("balance"))["s"]
+    in_wallets = cents(
+        Wallet.objects.filter(programme=programme).aggregate(s=Sum("account__balance"))["s"]
+    ) + cents(
+        Hold.objects.filter(
+            status=Hold.Status.HELD, source__programme_wallet__programme=programme
+        ).aggregate(s=Sum("amount"))["s"]
+    )
     remaining = Account.objects.values_list("balance", flat=True).get(pk=budget.pk)
     spent = spent_accounts(programme)
     names = dict(

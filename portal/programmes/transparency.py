@@ -18,12 +18,13 @@ small group's figures can be worked out by subtracting the rows shown from the t
 """
 
 from collections import defaultdict
+from functools import lru_cache
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
 from django.db.models import Count, F, Sum
-from django.db.models.functions import Coalesce, TruncMonth
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
 from portal.ledger.models import Account, Transfer
@@ -31,7 +32,7 @@ from portal.territories.models import Territory
 from shop.catalogue.fixture import load_catalogue
 
 from .applications import CREDIT_KIND
-from .figures import cents
+from .figures import cents, local, utc_hour
 from .models import Programme
 
 MIN_COUNT = 5
@@ -126,8 +127,9 @@ def publishable_months(months: dict[date, Cell]) -> set[date]:
     return set(months) - withheld
 
 
-def _month(value) -> date:
-    return value.date().replace(day=1) if hasattr(value, "date") else value.replace(day=1)
+@lru_cache(maxsize=100_000)
+def _month(hour) -> date:
+    return local(hour).date().replace(day=1)
 
 
 def report(territory: Territory | None = None) -> Report:
@@ -149,7 +151,7 @@ def report(territory: Territory | None = None) -> Report:
     cells: dict[tuple[int, date], Cell] = defaultdict(Cell)
     credits = (
         Transfer.objects.filter(kind=CREDIT_KIND, source_id__in=list(by_budget))
-        .annotate(month=TruncMonth("created_at"))
+        .annotate(month=utc_hour())
         .values_list("source_id", "month", "destination_id")
         .annotate(total=Sum("amount"))
     )
@@ -161,7 +163,7 @@ def report(territory: Territory | None = None) -> Report:
         spends = (
             Transfer.objects.filter(destination_id__in=list(owner))
             .annotate(
-                month=TruncMonth("created_at"),
+                month=utc_hour(),
                 wallet=Coalesce(F("source__hold__source_id"), F("source_id")),
             )
             .values_list("destination_id", "month", "wallet")
@@ -173,7 +175,7 @@ def report(territory: Territory | None = None) -> Report:
             cell.spending.add(wallet)
         refunds = (
             Transfer.objects.filter(source_id__in=list(owner))
-            .annotate(month=TruncMonth("created_at"))
+            .annotate(month=utc_hour())
             .values_list("source_id", "month")
             .annotate(total=Sum("amount"))
         )
