@@ -18,10 +18,10 @@ small group's figures can be worked out by subtracting the rows shown from the t
 """
 
 from collections import defaultdict
-from functools import lru_cache
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from functools import lru_cache
 
 from django.db.models import Count, F, Sum
 from django.db.models.functions import Coalesce
