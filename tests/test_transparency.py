@@ -15,7 +15,7 @@ from django.test.utils import CaptureQueriesContext
 
 from portal.programmes.budget import wallet_for
 from portal.programmes.spending import spend
-from portal.programmes.transparency import Cell, publishable_months
+from portal.programmes.transparency import Cell, publishable
 from tests.conftest import portal_client
 from tests.programmes_support import open_programme
 from tests.test_programme_dashboard import approved, cooperative
@@ -69,6 +69,18 @@ def test_small_counts_are_fewer_than_5_and_left_out_of_the_files(territories):
     assert [r for r in data["rows"] if r["programme"] == small.slug] == []
     body = client.get("/trasparenza/dati.csv").content.decode()
     assert small.slug not in body
+
+
+def test_a_row_beside_a_small_group_is_withheld_so_the_total_gives_nothing_away(territories):
+    small = open_programme(territories["padova"], title="Buoni piccoli")
+    helped(small, 2, spent="33.00")
+    large = open_programme(territories["padova"], title="Buoni grandi")
+    helped(large, 6, spent="10.00")
+    html = portal_client("padova").get("/trasparenza/").content.decode()
+    # the total (8 people, 126 € spent) is shown; the large programme's 60 € is not, or
+    # 126 - 60 would be the small one's
+    assert "126,00" in html
+    assert "60,00" not in html and "66,00" not in html
 
 
 def test_the_files_share_one_documented_schema_and_no_personal_data(territories):
@@ -126,11 +138,11 @@ def cell(people: int) -> Cell:
 
 def test_months_left_out_never_count_fewer_than_5_together():
     jan, feb, mar, apr = (date(2026, m, 1) for m in (1, 2, 3, 4))
-    assert publishable_months({jan: cell(9), feb: cell(7)}) == {jan, feb}
+    assert publishable({jan: cell(9), feb: cell(7)}) == {jan, feb}
     # February alone (2 people) could be worked out from the total: March goes too
-    assert publishable_months({jan: cell(9), feb: cell(2), mar: cell(6)}) == {jan}
-    assert publishable_months({jan: cell(9), feb: cell(2), mar: cell(3), apr: cell(8)}) == {
+    assert publishable({jan: cell(9), feb: cell(2), mar: cell(6)}) == {jan}
+    assert publishable({jan: cell(9), feb: cell(2), mar: cell(3), apr: cell(8)}) == {
         jan,
         apr,
     }
-    assert publishable_months({jan: cell(2)}) == set()
+    assert publishable({jan: cell(2)}) == set()

@@ -1,9 +1,10 @@
 """Demo spending for `make demo` (never used in production): enough for the charts.
 
 Every open programme whose wallets have spent nothing yet gets six more households, approved
-and spending part of their credit with the programme's cooperatives, over the days since it
-opened (two weeks at most), through the same functions the portal uses
-(:func:`~portal.programmes.applications.approve`, :func:`~portal.programmes.spending.spend`),
+and spending part of their credit with the programme's cooperatives on the day they were
+approved, over the days since it opened (two weeks at most), and again today, through the
+same functions the portal uses (:func:`~portal.programmes.applications.approve`,
+:func:`~portal.programmes.spending.spend`),
 so the dashboard and /trasparenza/ read real ledger movements. Six households: above the
 transparency page's threshold of five, so its figures are shown.
 
@@ -36,6 +37,17 @@ FIRST = 10  # the demo's tax codes 10…15 (demo.py uses 0…6)
 def _cooperatives(programme: Programme) -> list:
     chosen = list(programme.cooperatives.order_by("pk"))
     return chosen or list(Partner.objects.filter(territories=programme.territory).order_by("pk"))
+
+
+def _spend(wallet, credit: Decimal, share: str, cooperative, i: int) -> None:
+    amount = (credit * Decimal(share)).quantize(Decimal("0.01"))
+    spend(
+        wallet,
+        amount,
+        cooperative,
+        reference=f"DEMO-{wallet.programme.territory.slug.upper()}-{i + 1}-{share}",
+        key=f"demo-spend:{wallet.programme_id}:{i}:{share}",
+    )
 
 
 def load_spends(ensure_user: Callable) -> int:
@@ -76,13 +88,8 @@ def load_spends(ensure_user: Callable) -> int:
                 except ProgrammeError:
                     continue
                 wallet = wallet_for(programme, applicant)
-                amount = (application.amount * Decimal("0.4")).quantize(Decimal("0.01"))
-                spend(
-                    wallet,
-                    amount,
-                    cooperatives[i % len(cooperatives)],
-                    reference=f"DEMO-{programme.territory.slug.upper()}-{i + 1}",
-                    key=f"demo-spend:{programme.pk}:{i}",
-                )
+                _spend(wallet, application.amount, "0.4", cooperatives[i % len(cooperatives)], i)
+            # and again today, with the other cooperative: every month has six people spending
+            _spend(wallet, application.amount, "0.2", cooperatives[(i + 1) % len(cooperatives)], i)
             made += 1
     return made

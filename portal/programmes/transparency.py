@@ -91,7 +91,7 @@ class Report:
         """The open-data rows, one per programme and month, small groups left out."""
         found = []
         for line in self.programmes:
-            shown = publishable_months(line.months)
+            shown = publishable(line.months)
             for month in sorted(shown):
                 cell = line.months[month]
                 territory = line.programme.territory
@@ -112,18 +112,20 @@ class Report:
         return found
 
 
-def publishable_months(months: dict[date, Cell]) -> set[date]:
-    """The months of a programme its file may show: none with a small group, and the ones
-    left out never counting fewer than 5 people together (the next smallest go too)."""
+def publishable(months: dict) -> set:
+    """The rows (months of a programme, programmes, categories) that may be shown beside
+    their total: none with a small group, and the ones left out never counting fewer than 5
+    people together (the next smallest go too), so no small group is a difference."""
     withheld = {m for m, cell in months.items() if cell.small}
     shown = [m for m in months if m not in withheld]
 
     def people(ms) -> int:
         return sum(max(months[m].people_helped, months[m].people_spending) for m in ms)
 
-    shown.sort(key=lambda m: (people([m]), m))
-    while withheld and is_small(people(withheld)) and shown:
-        withheld.add(shown.pop(0))
+    # rows of no one hide nothing: the next smallest with someone go
+    candidates = sorted((m for m in shown if people([m])), key=lambda m: (people([m]), str(m)))
+    while withheld and is_small(people(withheld)) and candidates:
+        withheld.add(candidates.pop(0))
     return set(months) - withheld
 
 

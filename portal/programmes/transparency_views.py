@@ -21,7 +21,7 @@ from oscar.templatetags.currency_filters import currency
 
 from portal.security.spreadsheets import csv_writer
 
-from .transparency import MIN_COUNT, Cell, is_small, report
+from .transparency import MIN_COUNT, Cell, is_small, publishable, report
 
 CACHE_SECONDS = 300
 WITHHELD = "—"
@@ -47,12 +47,18 @@ def _people(n: int) -> str:
     return _("fewer than 5") if is_small(n) else str(n)
 
 
-def _money_of(cell: Cell, attribute: str, count: int):
-    """The amount for a chart or table, or :data:`WITHHELD` behind a small group."""
-    return WITHHELD if is_small(count) else getattr(cell, attribute)
+def _money_of(cell: Cell, attribute: str, count: int, shown: bool = True):
+    """The amount for a chart or table, or :data:`WITHHELD` behind a small group (or beside
+    one whose figures it would give away)."""
+    return WITHHELD if is_small(count) or not shown else getattr(cell, attribute)
+
+
+def _people_of(n: int, shown: bool) -> str:
+    return _people(n) if shown or is_small(n) else WITHHELD
 
 
 def _chart(chart_id: str, title: str, heading: str, rows: list[tuple[str, Cell]]) -> dict:
+    shown = publishable(dict(enumerate(cell for _label, cell in rows)))
     return {
         "id": chart_id,
         "title": title,
@@ -62,7 +68,10 @@ def _chart(chart_id: str, title: str, heading: str, rows: list[tuple[str, Cell]]
         "series": [
             {
                 "label": _("Spent"),
-                "values": [_money_of(c, "spent", c.people_spending) for _l, c in rows],
+                "values": [
+                    _money_of(c, "spent", c.people_spending, i in shown)
+                    for i, (_l, c) in enumerate(rows)
+                ],
             }
         ],
         "unit": "€",
@@ -72,18 +81,19 @@ def _chart(chart_id: str, title: str, heading: str, rows: list[tuple[str, Cell]]
 def public_figures(territory) -> dict:
     """The page's figures and the files' rows, as plain values (cached as they are)."""
     found = report(territory)
+    shown = publishable({i: line.total for i, line in enumerate(found.programmes)})
     programmes = [
         {
             "portal": line.programme.territory.name,
             "title": line.programme.title,
             "slug": line.programme.slug,
             "categories": line.categories,
-            "helped": _people(line.total.people_helped),
-            "granted": _money_of(line.total, "granted", line.total.people_helped),
-            "spending": _people(line.total.people_spending),
-            "spent": _money_of(line.total, "spent", line.total.people_spending),
+            "helped": _people_of(line.total.people_helped, i in shown),
+            "granted": _money_of(line.total, "granted", line.total.people_helped, i in shown),
+            "spending": _people_of(line.total.people_spending, i in shown),
+            "spent": _money_of(line.total, "spent", line.total.people_spending, i in shown),
         }
-        for line in found.programmes
+        for i, line in enumerate(found.programmes)
     ]
     for row in programmes:
         for key in ("granted", "spent"):
