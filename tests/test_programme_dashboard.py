@@ -174,3 +174,17 @@ def test_the_index_and_queue_link_to_the_dashboard(padova_programme):
     assert dashboard_url(padova_programme) in client.get("/admin/programmi/").content.decode()
     queue = client.get(f"/admin/programmi/{padova_programme.pk}/").content.decode()
     assert dashboard_url(padova_programme) in queue
+
+
+def test_a_finished_programme_is_not_refreshed(territories):
+    today = timezone.localdate()
+    programme = open_programme(
+        territories["padova"],
+        opens_on=today - timedelta(days=60),
+        closes_on=today - timedelta(days=30),
+        credit_expires_on=today - timedelta(days=1),
+    )
+    client, _user = officer_of(territories["padova"])
+    html = client.get(dashboard_url(programme)).content.decode()
+    assert "data-chart-refresh" not in html and "senza ricaricare la pagina" not in html
+    assert "Ancora niente da mostrare." in html  # no spend yet: the tables say so
