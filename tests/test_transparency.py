@@ -146,3 +146,18 @@ def test_months_left_out_never_count_fewer_than_5_together():
         apr,
     }
     assert publishable({jan: cell(2)}) == set()
+
+
+def test_the_cached_figures_are_kept_per_portal_and_language(territories):
+    """The cache pays (bench/README.md): its key must name the scope and the language."""
+    helped(open_programme(territories["padova"], title="Buoni di Padova"), 5)
+    padova = portal_client("padova")
+    assert "Speso per mese" in padova.get("/trasparenza/").content.decode()
+    english = padova.get("/en/trasparenza/").content.decode()
+    assert "Spent by month" in english and "Speso per mese" not in english
+    rho = portal_client("rho").get("/trasparenza/").content.decode()
+    assert "Buoni di Padova" not in rho
+    hub = Client(HTTP_HOST="localhost").get("/trasparenza/").content.decode()
+    assert "Buoni di Padova" in hub and "Buoni spesa di solidarietà" in hub
+    portals = Client(HTTP_HOST="localhost").get("/portals/").content.decode()
+    assert 'href="/trasparenza/"' in portals
