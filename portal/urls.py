@@ -11,6 +11,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 from portal.content import link_choosers
 from portal.content import views as content_views
 from portal.defaults import setting
+from portal.programmes import transparency_views
 from portal.security import views as security_views
 from portal.territories import views as territory_views
 
@@ -35,6 +36,9 @@ urlpatterns = [
     path("security/", include("portal.security.urls")),
     # Stripe calls the webhook on any portal host, never with a language prefix
     path("shop/payment/", include("shop.payment.urls")),
+    # the transparency page's open data, the same in every language (docs/transparency.md)
+    path("trasparenza/dati.csv", transparency_views.data_csv, name="transparency-csv"),
+    path("trasparenza/dati.json", transparency_views.data_json, name="transparency-json"),
     path("sitemap.xml", content_views.sitemap, name="portal-sitemap"),
     path("robots.txt", content_views.robots_txt, name="portal-robots"),
     # each portal's colours, the address versioned by their hash (portal/territories/palette.py)
@@ -57,6 +61,7 @@ urlpatterns += i18n_patterns(
     path("shop/", include(apps.get_app_config("oscar").urls[0])),
     path("eventi/", include("portal.events.urls")),
     path("programmi/", include("portal.programmes.urls")),
+    path("trasparenza/", transparency_views.transparency, name="transparency"),
     path("newsletter/", include("portal.newsletters.urls")),
     path("search/", content_views.search, name="portal-search"),
     path("", include(wagtail_urls)),

@@ -343,6 +343,21 @@ PATTERNS = {
     ("programmes_admin_edit", "admin/programmi/<int:programme_id>/modifica/"): {
         "programme_id": "programme"
     },
+    # a programme's dashboard, live figures and exports (portal/programmes/dashboard.py)
+    ("programmes_admin_dashboard", "admin/programmi/<int:programme_id>/cruscotto/"): {
+        "programme_id": "programme"
+    },
+    ("programmes_admin_figures", "admin/programmi/<int:programme_id>/cruscotto/dati.json"): {
+        "programme_id": "programme"
+    },
+    (
+        "programmes_admin_export_applications",
+        "admin/programmi/<int:programme_id>/esporta/domande.csv",
+    ): {"programme_id": "programme"},
+    (
+        "programmes_admin_export_movements",
+        "admin/programmi/<int:programme_id>/esporta/movimenti.csv",
+    ): {"programme_id": "programme"},
     ("wagtail_localize:submit_page_translation", "admin/localize/submit/page/<int:page_id>/"): {
         "page_id": "page"
     },

@@ -3,6 +3,9 @@
 //
 //   static_built/<theme>.js   assets/bundle.js and the Bootstrap Italia modules it imports
 //                             (esbuild, minified): not the package's 1 MB bundle
+//   static_built/charts.js    the charts script of {% chart %} and the Chart.js parts it uses
+//                             (portal/territories/assets/charts.js), loaded only by pages
+//                             with charts
 //   static_built/<theme>.css  Bootstrap Italia's CSS less the rules whose classes appear in no
 //                             template, Python module or script of the theme's pages (PurgeCSS),
 //                             then the @font-face rules of its fonts (woff2, font-display: swap)
@@ -109,6 +112,26 @@ async function buildTheme(name) {
     ` (${Object.keys(result.metafile.inputs).length} modules)`);
 }
 
+// The charts of dashboards and transparency pages: one bundle for every theme, loaded (deferred)
+// only by the pages that draw a chart.
+async function buildCharts() {
+  const js = join(out, "charts.js");
+  const result = await esbuild.build({
+    entryPoints: [join(root, "portal", "territories", "assets", "charts.js")],
+    bundle: true,
+    minify: true,
+    format: "iife",
+    target: ["es2019"],
+    outfile: js,
+    legalComments: "none",
+    logLevel: "warning",
+    metafile: true,
+  });
+  console.log(`static_built/charts.js ${(readFileSync(js).length / 1024).toFixed(0)} KB` +
+    ` (${Object.keys(result.metafile.inputs).length} modules)`);
+}
+
 mkdirSync(out, { recursive: true });
+await buildCharts();
 const themes = readdirSync(join(root, "themes")).filter((t) => existsSync(join(root, "themes", t, "assets", "bundle.js")));
 for (const name of themes.sort()) await buildTheme(name);

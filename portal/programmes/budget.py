@@ -9,7 +9,7 @@ programme. What is left is the budget account's balance, nothing kept beside it.
 from datetime import date
 from decimal import Decimal
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Sum
 from django.utils.translation import gettext as _
 
@@ -126,18 +126,32 @@ def budget_left(programme: Programme) -> Decimal:
 
 
 def wallet_for(programme: Programme, owner) -> Wallet:
-    """``owner``'s wallet for ``programme``, opened on first use (safe when racing)."""
-    wallet = Wallet.objects.filter(programme=programme, owner=owner).select_related("account")
-    if found := wallet.first():
-        return found
-    account = system_account(
-        _code(programme.territory, programme.slug, f"wallet:{owner.pk}"),
-        name=_("%(programme)s: wallet of %(owner)s")
-        % {"programme": programme.title, "owner": owner.get_username()},
-        kind=Account.Kind.WALLET,
-        territory=programme.territory,
-    )
-    wallet, _created = Wallet.objects.get_or_create(
-        programme=programme, owner=owner, defaults={"account": account}
-    )
-    return wallet
+    """``owner``'s wallet for ``programme``, opened on first use (safe when racing).
+
+    Opening one is two inserts in a savepoint: the wallet account (its code unique) and the
+    wallet (unique per programme and owner); whoever loses a race reads the winner's.
+    """
+    wallets = Wallet.objects.select_related("account")
+    try:
+        return wallets.get(programme=programme, owner=owner)
+    except Wallet.DoesNotExist:
+        pass
+    code = _code(programme.territory, programme.slug, f"wallet:{owner.pk}")
+    name = _("%(programme)s: wallet of %(owner)s") % {
+        "programme": programme.title,
+        "owner": owner.get_username(),
+    }
+    try:
+        with transaction.atomic():
+            account = Account.objects.create(
+                code=code, name=name, kind=Account.Kind.WALLET, territory=programme.territory
+            )
+            return Wallet.objects.create(programme=programme, owner=owner, account=account)
+    except IntegrityError:  # opened meanwhile, or an account left without its wallet
+        account = system_account(
+            code, name=name, kind=Account.Kind.WALLET, territory=programme.territory
+        )
+        wallet, _created = Wallet.objects.get_or_create(
+            programme=programme, owner=owner, defaults={"account": account}
+        )
+        return wallet

@@ -60,3 +60,32 @@ def register_programme_editing_urls():
             name="programmes_admin_edit",
         ),
     ]
+
+
+@hooks.register("register_admin_urls")
+def register_dashboard_urls():
+    """A programme's dashboard, its live figures and its CSV exports (dashboard.py)."""
+    from . import dashboard
+
+    return [
+        path(
+            "programmi/<int:programme_id>/cruscotto/",
+            dashboard.dashboard,
+            name="programmes_admin_dashboard",
+        ),
+        path(
+            "programmi/<int:programme_id>/cruscotto/dati.json",
+            dashboard.figures_json,
+            name="programmes_admin_figures",
+        ),
+        path(
+            "programmi/<int:programme_id>/esporta/domande.csv",
+            dashboard.export_applications,
+            name="programmes_admin_export_applications",
+        ),
+        path(
+            "programmi/<int:programme_id>/esporta/movimenti.csv",
+            dashboard.export_movements,
+            name="programmes_admin_export_movements",
+        ),
+    ]

@@ -331,6 +331,11 @@ ADMIN_VIEWS: dict[str, dict[str, Callable]] = {
     # the officers' programme editor (portal/programmes/editing.py, scoped there too)
     "programmes_admin_create": {"territory_id": _office_territory},
     "programmes_admin_edit": {"programme_id": _programme},
+    # a programme's dashboard, live figures and exports (portal/programmes/dashboard.py)
+    "programmes_admin_dashboard": {"programme_id": _programme},
+    "programmes_admin_figures": {"programme_id": _programme},
+    "programmes_admin_export_applications": {"programme_id": _programme},
+    "programmes_admin_export_movements": {"programme_id": _programme},
     "wagtailsnippets_bookshop_reservation:list": {},
     "wagtailsnippets_bookshop_reservation:list_results": {},
     **{

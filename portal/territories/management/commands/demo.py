@@ -32,6 +32,10 @@ class Command(BaseCommand):
         if campaign is not None:
             portals = ", ".join(t.slug for t in campaign.territories.order_by("slug"))
             self.stdout.write(f"campaigns: “{campaign.name}” on {portals}")
+        from portal.programmes.demo_spending import load_spends
+
+        spending = load_spends(ensure_user)
+        self.stdout.write(f"programmes: {spending} demo household(s) approved and spending")
         self.stdout.write(
             self.style.SUCCESS("\nDemo logins (admin: http://<portal>.localhost:8000/admin/):")
         )
