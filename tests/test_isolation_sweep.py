@@ -332,6 +332,12 @@ PATTERNS = {
     ("programmes_admin_approve", "admin/programmi/domande/<int:application_id>/approva/"): {
         "application_id": "application"
     },
+    ("programmes_admin_paper", "admin/programmi/<int:programme_id>/domanda-cartacea/"): {
+        "programme_id": "programme"
+    },
+    ("programmes_admin_letter", "admin/programmi/domande/<int:application_id>/lettera/"): {
+        "application_id": "application"
+    },
     (
         "programmes_admin_attachment",
         "admin/programmi/domande/<int:application_id>/documenti/<int:attachment_id>/",
