@@ -895,6 +895,9 @@ PATTERNS = {
         "dashboard:shipping-method-band-delete",
         "shop/dashboard/shipping/weight-based/<int:method_pk>/bands/<int:pk>/delete/",
     ): {"method_pk": "shipping_method", "pk": "shipping_method"},
+    # the cooperatives' counter (shop/dashboard/counter)
+    ("dashboard:counter-redeem", "shop/dashboard/counter/"): {},
+    ("dashboard:counter-receipt", "shop/dashboard/counter/<str:number>/"): {"number": "order"},
     ("dashboard:login", "shop/dashboard/login/"): {},
     ("dashboard:logout", "shop/dashboard/logout/"): {},
 }
