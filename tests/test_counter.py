@@ -4,8 +4,8 @@ line of their cooperative paid from the resident's programme wallet."""
 
 import re
 import zlib
-from html import unescape
 from decimal import Decimal
+from html import unescape
 
 import pytest
 from django.contrib.auth import get_user_model
