@@ -28,6 +28,9 @@ Order = get_model("order", "Order")
 Partner = get_model("partner", "Partner")
 StockRecord = get_model("partner", "StockRecord")
 COUNTER = "/shop/dashboard/counter/"
+FIND_QUERIES = 15  # session, user, 2FA devices, letter, wallet, offers and categories, menu
+# measured 99, most of them Oscar's order placement (lines, analytics, the cooperative's mail)
+SPEND_QUERIES = 100
 
 
 @pytest.fixture(autouse=True)
@@ -322,3 +325,21 @@ def test_the_demo_letter_works_at_the_counter(territories):
     html = counter.post(COUNTER, {"code": code}).content.decode()
     assert "Giuseppina Carta" in html and "350,00" in html and 'name="amount"' in html
     assert "Giuseppina" not in counter.post(COUNTER, {"code": first}).content.decode()
+
+
+def test_the_counters_queries_do_not_grow_with_the_services(padova, django_assert_max_num_queries):
+    territory, programme, offer = padova
+    application, _user = approved_paper(territory, programme)
+    code = print_letter(territory, application)
+    counter, _cashier = staff("jonathan", "padova")
+    counter.get(COUNTER)
+    with django_assert_max_num_queries(FIND_QUERIES):
+        html = counter.post(COUNTER, {"code": code}).content.decode()
+    assert html.count("<option") == 1 + len(counter_services(territory))
+    data = {**spend_form(counter, code), "service": offer.pk, "amount": "10"}
+    with django_assert_max_num_queries(SPEND_QUERIES):
+        assert counter.post(COUNTER, data).status_code == 302
+
+
+def counter_services(territory):
+    return StockRecord.objects.filter(partner__code="jonathan", territory=territory)

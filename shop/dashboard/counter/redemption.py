@@ -11,6 +11,7 @@ receipt.
 from decimal import Decimal
 
 from django.db import transaction
+from django.db.models import prefetch_related_objects
 from django.utils.translation import gettext as _
 from oscar.apps.partner.prices import FixedPrice
 from oscar.core.loading import get_class, get_model
@@ -75,6 +76,7 @@ def counter_offers(user, territory, programme: Programme) -> list:
         .order_by("product__title", "pk")
     )
     slugs = _category_slugs(offers)
+    prefetch_related_objects([programme], "cooperatives")  # may_buy reads them for each offer
     return [
         offer
         for offer in offers
