@@ -181,6 +181,7 @@ def test_paper_application_letter_and_counter_redemption(padova):
     assert source.amount_debited == Decimal("40.50") and programme.title in source.source_type.name
     receipt = counter.get(done["Location"]).content.decode()
     assert order.number in receipt and "Giuseppina Bianchi" in receipt and "40,50" in receipt
+    assert "Credito residuo" in receipt and "209,50" in receipt
 
     again = counter.post(COUNTER, spend)  # a double submit: the same receipt, nothing moved
     assert again.status_code == 302 and again["Location"] == done["Location"]

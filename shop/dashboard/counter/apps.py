@@ -22,6 +22,9 @@ class CounterDashboardConfig(OscarDashboardConfig):
             "counter-receipt": (DashboardPermission.partner_dashboard_access,),
         }
 
+    def ready(self):
+        self.configure_permissions()
+
     def get_urls(self):
         from . import views
 

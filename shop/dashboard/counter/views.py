@@ -17,9 +17,10 @@ from django.views.decorators.http import require_http_methods
 from oscar.core.loading import get_model
 
 from portal.defaults import setting
+from portal.ledger.models import Transfer
 from portal.ledger.transfers import LedgerError
 from portal.programmes.paper import LetterNotFound, available, find_letter, letter_wallet
-from portal.programmes.spending import WalletRefused, check_usable
+from portal.programmes.spending import SPEND_KIND, WalletRefused, check_usable
 from shop.giftcards import throttle
 
 from . import redemption
@@ -133,6 +134,11 @@ def receipt(request: HttpRequest, number: str) -> HttpResponse:
         raise Http404
     line = order.lines.select_related("partner").first()
     source = order.sources.select_related("source_type").first()
+    spent = (
+        Transfer.objects.filter(reference=f"order:{order.number}", kind=SPEND_KIND)
+        .select_related("source")
+        .first()
+    )
     return TemplateResponse(
         request,
         "oscar/dashboard/counter/receipt.html",
@@ -140,6 +146,7 @@ def receipt(request: HttpRequest, number: str) -> HttpResponse:
             "order": order,
             "line": line,
             "source": source,
+            "credit_left": spent.source.balance if spent else None,
             "holder": order.user.get_full_name() if order.user else "",
             "title": _("Receipt %(number)s") % {"number": order.number},
         },
