@@ -344,3 +344,16 @@ def test_the_counters_queries_do_not_grow_with_the_services(padova, django_asser
 
 def counter_services(territory):
     return StockRecord.objects.filter(partner__code="jonathan", territory=territory)
+
+
+def test_the_letter_is_in_the_residents_language(padova):
+    territory, programme, _offer = padova
+    client, user = officer(territory)
+    url = f"/admin/programmi/{programme.pk}/domanda-cartacea/"
+    client.post(url, paper_form(programme, language="de"))
+    application = Application.objects.get(programme=programme)
+    move(application, user, S.IN_REVIEW, officer=True)
+    approve(application, user)
+    text = pdf_text(client.post(f"/admin/programmi/domande/{application.pk}/lettera/").content)
+    assert "Ihr Code" in text and "Il vostro codice" not in text
+    assert 'value="fr"' not in client.get(url).content.decode()  # no letter without translation

@@ -21,6 +21,8 @@ from .models import Application
 from .office import own_applications, own_programmes
 from .paper import PaperAnswers, Resident, enter_paper_application, issue_letter_code
 
+LETTER_LANGUAGES = ("it", "en", "de")  # those the interface is translated into (portal/locale)
+
 
 class PaperApplicationForm(forms.Form):
     """What the officer copies from the paper form: the resident, then the application."""
@@ -40,7 +42,9 @@ class PaperApplicationForm(forms.Form):
         required=False,
     )
     language = forms.ChoiceField(
-        label=gettext_lazy("Language of the letter"), choices=settings.LANGUAGES, initial="it"
+        label=gettext_lazy("Language of the letter"),
+        choices=[(code, name) for code, name in settings.LANGUAGES if code in LETTER_LANGUAGES],
+        initial="it",
     )
 
     def __init__(self, programme, *args, **kwargs):
