@@ -357,3 +357,19 @@ def test_the_letter_is_in_the_residents_language(padova):
     text = pdf_text(client.post(f"/admin/programmi/domande/{application.pk}/lettera/").content)
     assert "Ihr Code" in text and "Il vostro codice" not in text
     assert 'value="fr"' not in client.get(url).content.decode()  # no letter without translation
+
+
+def test_an_expired_credit_is_refused_at_the_counter(padova):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    territory, programme, _offer = padova
+    application, _user = approved_paper(territory, programme)
+    code = print_letter(territory, application)
+    programme.credit_expires_on = timezone.localdate() - timedelta(days=1)
+    programme.save(update_fields=["credit_expires_on"])
+    counter, _cashier = staff("jonathan", "padova")
+    html = counter.post(COUNTER, {"code": code}).content.decode()
+    assert "Questo credito è scaduto il" in html and 'name="amount"' not in html
+    assert nothing_spent()
