@@ -332,6 +332,12 @@ PATTERNS = {
     ("programmes_admin_approve", "admin/programmi/domande/<int:application_id>/approva/"): {
         "application_id": "application"
     },
+    ("programmes_admin_paper", "admin/programmi/<int:programme_id>/domanda-cartacea/"): {
+        "programme_id": "programme"
+    },
+    ("programmes_admin_letter", "admin/programmi/domande/<int:application_id>/lettera/"): {
+        "application_id": "application"
+    },
     (
         "programmes_admin_attachment",
         "admin/programmi/domande/<int:application_id>/documenti/<int:attachment_id>/",
@@ -927,6 +933,9 @@ PATTERNS = {
         "dashboard:shipping-method-band-delete",
         "shop/dashboard/shipping/weight-based/<int:method_pk>/bands/<int:pk>/delete/",
     ): {"method_pk": "shipping_method", "pk": "shipping_method"},
+    # the cooperatives' counter (shop/dashboard/counter)
+    ("dashboard:counter-redeem", "shop/dashboard/counter/"): {},
+    ("dashboard:counter-receipt", "shop/dashboard/counter/<str:number>/"): {"number": "order"},
     ("dashboard:login", "shop/dashboard/login/"): {},
     ("dashboard:logout", "shop/dashboard/logout/"): {},
 }

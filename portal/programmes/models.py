@@ -144,6 +144,10 @@ class Application(models.Model):
         APPROVED = "approved", _("approved")
         REJECTED = "rejected", _("rejected")
 
+    class Channel(models.TextChoices):
+        ONLINE = "online", _("online")
+        PAPER = "paper", _("on paper, at the office")
+
     programme = models.ForeignKey(
         Programme,
         on_delete=models.PROTECT,
@@ -173,6 +177,9 @@ class Application(models.Model):
         _("protocol number"), max_length=60, unique=True, null=True, blank=True
     )
     language = models.CharField(_("language"), max_length=10, default="it")
+    channel = models.CharField(
+        _("channel"), max_length=10, choices=Channel.choices, default=Channel.ONLINE
+    )
     transfer = models.OneToOneField(
         "ledger.Transfer",
         on_delete=models.PROTECT,
@@ -315,3 +322,62 @@ class TerritoryOffice(models.Model):
 
     def __str__(self) -> str:
         return self.group.name
+
+
+class PaperResident(models.Model):
+    """A resident who applies on paper, at the office: a user who cannot sign in.
+
+    The portal's user (with an unusable password and no e-mail) owns the application and the
+    wallet as any citizen does, so one household per programme still holds; this row keeps
+    what the officer wrote down for the letter. One per tax code and territory.
+    """
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="paper_resident"
+    )
+    territory = models.ForeignKey(
+        "territories.Territory", on_delete=models.PROTECT, related_name="paper_residents"
+    )
+    tax_code = models.CharField(_("tax code"), max_length=16)
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    address = models.CharField(_("address"), max_length=200)
+    language = models.CharField(_("language of the letter"), max_length=10, default="it")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("resident applying on paper")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["territory", "tax_code"], name="programmes_one_paper_resident_per_code"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.user.get_full_name() or self.tax_code
+
+
+class LetterCode(models.Model):
+    """The code printed on an approved paper application's letter, kept only as a digest.
+
+    Printing the letter again issues a new code (this row is rewritten): the earlier letter
+    stops working, as a lost card does. Codes are gift voucher codes (shop.giftcards.codes).
+    """
+
+    application = models.OneToOneField(
+        Application, on_delete=models.CASCADE, related_name="letter_code"
+    )
+    code_digest = models.CharField(_("code digest"), max_length=64, unique=True)
+    code_last4 = models.CharField(_("last characters of the code"), max_length=4)
+    issued_at = models.DateTimeField(_("issued"), default=timezone.now)
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("letter code")
+
+    def __str__(self) -> str:
+        return f"…{self.code_last4}"

@@ -89,3 +89,22 @@ def register_dashboard_urls():
             name="programmes_admin_export_movements",
         ),
     ]
+
+
+@hooks.register("register_admin_urls")
+def register_paper_admin_urls():
+    """Paper applications and their letters (paper_office.py)."""
+    from . import paper_office
+
+    return [
+        path(
+            "programmi/<int:programme_id>/domanda-cartacea/",
+            paper_office.paper_application,
+            name="programmes_admin_paper",
+        ),
+        path(
+            "programmi/domande/<int:application_id>/lettera/",
+            paper_office.letter,
+            name="programmes_admin_letter",
+        ),
+    ]

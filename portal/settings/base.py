@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from oscar.defaults import *  # noqa: F403  (Oscar's OSCAR_* defaults, overridden below)
 
 from portal.security.navigation import signed_in
+from shop.dashboard.counter.navigation import cooperative_staff
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -52,6 +53,7 @@ INSTALLED_APPS = [
     "oscar.apps.dashboard.users.apps.UsersDashboardConfig",
     "shop.dashboard.orders.apps.OrdersDashboardConfig",
     "shop.dashboard.catalogue.apps.CatalogueDashboardConfig",
+    "shop.dashboard.counter.apps.CounterDashboardConfig",
     "oscar.apps.dashboard.offers.apps.OffersDashboardConfig",
     "oscar.apps.dashboard.partners.apps.PartnersDashboardConfig",
     "oscar.apps.dashboard.pages.apps.PagesDashboardConfig",
@@ -306,6 +308,15 @@ OSCAR_DASHBOARD_NAVIGATION.append(
         "url_name": "security:two-factor",
         "access_fn": signed_in,
     }
+)
+OSCAR_DASHBOARD_NAVIGATION.insert(
+    1,  # after the dashboard's home: what cooperative staff do at the counter every day
+    {
+        "label": _("Redeem a voucher"),
+        "icon": "fas fa-ticket-alt",
+        "url_name": "dashboard:counter-redeem",
+        "access_fn": cooperative_staff,
+    },
 )
 # Order lines move through their cooperative's hands (codes in English, labels translated).
 OSCAR_INITIAL_LINE_STATUS = "new"

@@ -324,6 +324,8 @@ ADMIN_VIEWS: dict[str, dict[str, Callable]] = {
     "programmes_admin_queue": {"programme_id": _programme},
     "programmes_admin_application": {"application_id": _application},
     "programmes_admin_approve": {"application_id": _application},
+    "programmes_admin_paper": {"programme_id": _programme},
+    "programmes_admin_letter": {"application_id": _application},
     "programmes_admin_attachment": {
         "application_id": _application,
         "attachment_id": _application_document,

@@ -36,6 +36,15 @@ class Command(BaseCommand):
 
         spending = load_spends(ensure_user)
         self.stdout.write(f"programmes: {spending} demo household(s) approved and spending")
+        from portal.programmes.paper_demo import load_paper_letter
+
+        if letter := load_paper_letter():
+            programme, code = letter
+            self.stdout.write(
+                f"paper letter ({programme.territory.slug}, {programme.title}): code {code}"
+                f" — redeem it at http://{programme.territory.slug}.localhost:8000"
+                "/shop/dashboard/counter/ as ordini.jonathan@welfare.localhost"
+            )
         self.stdout.write(
             self.style.SUCCESS("\nDemo logins (admin: http://<portal>.localhost:8000/admin/):")
         )
