@@ -57,6 +57,7 @@ urlpatterns += i18n_patterns(
     path("shop/", include(apps.get_app_config("oscar").urls[0])),
     path("eventi/", include("portal.events.urls")),
     path("programmi/", include("portal.programmes.urls")),
+    path("", include("portal.welfare.urls")),  # /punti-sociali/, /la-mia-fascia/
     path("newsletter/", include("portal.newsletters.urls")),
     path("search/", content_views.search, name="portal-search"),
     path("", include(wagtail_urls)),

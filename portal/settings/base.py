@@ -25,6 +25,7 @@ INSTALLED_APPS = [
     "portal.bookshop",
     "portal.ledger",
     "portal.programmes",
+    "portal.welfare",
     "portal.newsletters",
     "shop.giftcards",
     "shop.booking.apps.BookingConfig",
