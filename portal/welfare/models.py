@@ -82,12 +82,12 @@ class Reduction(models.Model):
         verbose_name = _("reduction")
         verbose_name_plural = _("reductions")
 
+    def __str__(self) -> str:
+        return f"{self.band.code}: -{self.percent_off}%"
+
     @property
     def is_free(self) -> bool:
         return self.percent_off == 100
-
-    def __str__(self) -> str:
-        return f"{self.band.code}: -{self.percent_off}%"
 
 
 class SocialPoint(models.Model):
