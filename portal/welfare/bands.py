@@ -64,6 +64,8 @@ def _label(band: IncomeBand | None) -> str:
 
 
 def _actor_name(user) -> str:
+    if user is None:
+        return ""
     return (user.get_full_name() or user.email or user.get_username())[:200]
 
 
