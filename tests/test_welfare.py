@@ -299,3 +299,19 @@ def test_the_home_page_shows_the_points_and_a_change_shows_at_once(territories):
     assert "Cambonino (nuova sede)" in client.get("/").content.decode()
     point.delete()
     assert "Cambonino" not in client.get("/").content.decode()
+
+
+def test_every_demo_portal_has_a_welfare_manager(territories):
+    from django.contrib.auth import authenticate
+
+    from portal.territories.demo import ensure_user
+    from portal.welfare.demo import welfare_managers
+
+    made = welfare_managers(ensure_user)
+    assert ("sondrio", "welfare.sondrio@welfare.localhost") in [(t.slug, e) for t, e in made]
+    manager = authenticate(username="welfare.sondrio@welfare.localhost", password="demo")
+    assert manager.groups.filter(welfare_office_of__territory__slug="sondrio").exists()
+    client = Client(HTTP_HOST="sondrio.localhost")
+    client.force_login(manager)
+    response = client.get(reverse("welfare_admin_index"), follow=True)
+    assert response.context["territory"] == territories["sondrio"]

@@ -32,7 +32,8 @@ def cached_bytes() -> bytes:
         store = getattr(cache, "_cache", None)  # local memory: pickled values by key
         assert store is not None, f"cannot read the {cache} cache here"
         for key, value in store.items():
-            found += [str(key).encode(), value if isinstance(value, bytes) else repr(value).encode()]
+            raw = value if isinstance(value, bytes) else repr(value).encode()
+            found += [str(key).encode(), raw]
     return b"\n".join(found)
 
 
