@@ -42,7 +42,7 @@ from portal.bookshop.models import Reservation
 from portal.content.models import NewsCategory, StandardPage
 from portal.programmes.models import Application, ApplicationEvent, Programme
 from portal.territories.models import PortalSettings
-from portal.welfare.models import BandChange, CitizenBand
+from portal.welfare.models import BandChange, CitizenBand, SocialPoint
 from shop.dashboard.catalogue.access import catalogue_managers_group
 from shop.dashboard.orders.access import cooperative_staff_group
 from tests.editorial import add_form_page, home_of, small_image
@@ -334,6 +334,16 @@ PATTERNS = {
     ("welfare_admin_log", "admin/welfare/<int:territory_id>/registro/"): {
         "territory_id": "territory"
     },
+    ("welfare_admin_social_points", "admin/welfare/<int:territory_id>/punti-sociali/"): {
+        "territory_id": "territory"
+    },
+    (
+        "welfare_admin_social_point",
+        "admin/welfare/<int:territory_id>/punti-sociali/<int:point_id>/",
+    ): [
+        {"territory_id": "territory", "point_id": "social_point"},
+        {"territory_id": "attacker_territory", "point_id": "social_point"},
+    ],
     # the municipality officers' queue (portal/programmes/office.py)
     ("programmes_admin_index", "admin/programmi/"): {},
     ("programmes_admin_queue", "admin/programmi/<int:programme_id>/"): {
@@ -1023,7 +1033,7 @@ def plant(victim, attacker) -> dict:
     note = OrderNote.objects.create(order=order, message="zqxk-ordernote")
 
     programme, application, attachment = _plant_programme(victim)
-    welfare_citizen = _plant_welfare(victim)
+    welfare_citizen, social_point = _plant_welfare(victim)
 
     from tests.newsletter_support import issue
 
@@ -1065,6 +1075,7 @@ def plant(victim, attacker) -> dict:
         territory=victim.pk,
         attacker_territory=attacker.pk,
         welfare_citizen=welfare_citizen.pk,
+        social_point=social_point.pk,
     )
     return objects
 
@@ -1091,7 +1102,7 @@ def _plant_welfare(victim):
         social_point=point,
         tax_code="ZQXKZQ80A01H501Z",
     )
-    return person
+    return person, point
 
 
 def _plant_programme(victim):
@@ -1160,6 +1171,7 @@ def fingerprint(victim, skip: frozenset[str] = frozenset()) -> tuple:
         list(Programme.objects.filter(territory=victim).values_list("pk", "title", "budget")),
         list(CitizenBand.objects.filter(territory=victim).values_list("pk", "band", "reference")),
         BandChange.objects.filter(territory=victim).count(),
+        list(SocialPoint.objects.filter(territory=victim).values()),
         list(Reservation.objects.filter(territory=victim).values()),
         list(Redirect.objects.filter(site=victim.site).values()),
         (editor.first_name, editor.email, editor.is_active, editor.password),

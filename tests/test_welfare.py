@@ -315,3 +315,38 @@ def test_every_demo_portal_has_a_welfare_manager(territories):
     client.force_login(manager)
     response = client.get(reverse("welfare_admin_index"), follow=True)
     assert response.context["territory"] == territories["sondrio"]
+
+
+def test_a_manager_corrects_a_social_point_shown_at_once_and_kept_on_rebuild(territories):
+    from django.core.management import call_command
+
+    cremona, sondrio = territories["cremona"], territories["sondrio"]
+    client, _manager = manager_of(cremona)
+    point = SocialPoint.objects.get(territory=cremona, slug="cremona-centro")
+    listing = client.get(reverse("welfare_admin_social_points", args=[cremona.pk]))
+    assert "Social Point Cremona centro" in listing.content.decode()
+    url = reverse("welfare_admin_social_point", args=[cremona.pk, point.pk])
+    portal = portal_client("cremona")
+    assert "Lun–Ven 8:30–12:30" in portal.get("/punti-sociali/").content.decode()
+    portal.get("/")  # the home page's fragment is kept
+    data = {
+        "name": point.name,
+        "address": point.address,
+        "opening_hours": "Lun–Ven 8:00–13:00",
+        "phone": point.phone,
+    }
+    assert client.post(url, {**data, "name": ""}).status_code == 400  # a name is required
+    assert client.post(url, data).status_code == 302
+    assert "Lun–Ven 8:00–13:00" in portal.get("/").content.decode()
+    call_command("portal", "build", "sites/cremona.toml", verbosity=0)
+    point.refresh_from_db()
+    assert point.opening_hours == "Lun–Ven 8:00–13:00"  # the manager's change is kept
+    theirs = SocialPoint.objects.filter(territory=sondrio).first()
+    for url in (
+        reverse("welfare_admin_social_points", args=[sondrio.pk]),
+        reverse("welfare_admin_social_point", args=[sondrio.pk, theirs.pk]),
+        reverse("welfare_admin_social_point", args=[cremona.pk, theirs.pk]),
+    ):
+        assert client.post(url, data).status_code == 404, url
+    theirs.refresh_from_db()
+    assert theirs.opening_hours != "Lun–Ven 8:00–13:00"

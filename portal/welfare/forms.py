@@ -88,3 +88,11 @@ class BandForm(forms.Form):
             if not data.get("reference") and "reference" not in self.errors:
                 self.add_error("reference", _("Write the reference of the document seen."))
         return data
+
+
+class SocialPointForm(forms.ModelForm):
+    """What a welfare manager may change of a Social Point (a rebuild keeps their change)."""
+
+    class Meta:
+        model = SocialPoint
+        fields = ("name", "address", "opening_hours", "phone")

@@ -20,8 +20,8 @@ from portal.territories.models import Territory
 
 from .bands import set_band
 from .citizens import SEARCH_LIMIT, citizens_of, search, welfare_territories
-from .forms import BandForm, CitizenSearchForm
-from .models import BandChange, CitizenBand
+from .forms import BandForm, CitizenSearchForm, SocialPointForm
+from .models import BandChange, CitizenBand, SocialPoint
 
 LOG_PAGE_SIZE = 50
 
@@ -144,4 +144,32 @@ def log(request: HttpRequest, territory_id: int) -> HttpResponse:
             "previous_page": page - 1 if page > 1 else None,
             "next_page": page + 1 if len(rows) > LOG_PAGE_SIZE else None,
         },
+    )
+
+
+def social_points(request: HttpRequest, territory_id: int) -> HttpResponse:
+    """The portal's Social Points, to correct their hours, address or phone."""
+    territory = _territory(request, territory_id)
+    return TemplateResponse(
+        request,
+        "welfare/admin/social_points.html",
+        {"territory": territory, "points": SocialPoint.objects.filter(territory=territory)},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def social_point(request: HttpRequest, territory_id: int, point_id: int) -> HttpResponse:
+    """Change one Social Point: shown at once on the portal (its generation is bumped)."""
+    territory = _territory(request, territory_id)
+    point = get_object_or_404(SocialPoint, territory=territory, pk=point_id)
+    form = SocialPointForm(request.POST or None, instance=point)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("The Social Point has been saved."))
+        return redirect("welfare_admin_social_points", territory_id=territory.pk)
+    return TemplateResponse(
+        request,
+        "welfare/admin/social_point.html",
+        {"territory": territory, "point": point, "form": form},
+        status=400 if form.errors else 200,
     )

@@ -20,6 +20,16 @@ def register_admin_urls():
             name="welfare_admin_citizen",
         ),
         path("welfare/<int:territory_id>/registro/", office.log, name="welfare_admin_log"),
+        path(
+            "welfare/<int:territory_id>/punti-sociali/",
+            office.social_points,
+            name="welfare_admin_social_points",
+        ),
+        path(
+            "welfare/<int:territory_id>/punti-sociali/<int:point_id>/",
+            office.social_point,
+            name="welfare_admin_social_point",
+        ),
     ]
 
 

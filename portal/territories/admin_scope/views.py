@@ -150,6 +150,14 @@ def _welfare_citizen(user, pk, kwargs) -> bool:
     return territory is not None and citizens_of(territory).filter(pk=pk).exists()
 
 
+def _social_point(user, pk, kwargs) -> bool:
+    from portal.welfare.models import SocialPoint
+
+    return _welfare_territory(user, kwargs.get("territory_id"), kwargs) and (
+        SocialPoint.objects.filter(pk=pk, territory_id=kwargs.get("territory_id")).exists()
+    )
+
+
 def _newsletter_issue(user, pk, kwargs) -> bool:
     """An issue of the newsletter archive, for communications staff."""
     from portal.newsletters.access import in_communications
@@ -332,6 +340,8 @@ ADMIN_VIEWS: dict[str, dict[str, Callable]] = {
     "welfare_admin_citizens": {"territory_id": _welfare_territory},
     "welfare_admin_citizen": {"territory_id": _welfare_territory, "citizen_id": _welfare_citizen},
     "welfare_admin_log": {"territory_id": _welfare_territory},
+    "welfare_admin_social_points": {"territory_id": _welfare_territory},
+    "welfare_admin_social_point": {"territory_id": _welfare_territory, "point_id": _social_point},
     "wagtailsnippets_bookshop_reservation:list": {},
     "wagtailsnippets_bookshop_reservation:list_results": {},
     **{
