@@ -307,7 +307,9 @@ def test_every_demo_portal_has_a_welfare_manager(territories):
     from portal.territories.demo import ensure_user
     from portal.welfare.demo import welfare_managers
 
+    ensure_user("cittadino@example.it")
     made = welfare_managers(ensure_user)
+    welfare_managers(ensure_user)  # re-runnable: the demo band is set once
     assert ("sondrio", "welfare.sondrio@welfare.localhost") in [(t.slug, e) for t, e in made]
     manager = authenticate(username="welfare.sondrio@welfare.localhost", password="demo")
     assert manager.groups.filter(welfare_office_of__territory__slug="sondrio").exists()
@@ -315,6 +317,9 @@ def test_every_demo_portal_has_a_welfare_manager(territories):
     client.force_login(manager)
     response = client.get(reverse("welfare_admin_index"), follow=True)
     assert response.context["territory"] == territories["sondrio"]
+    demo = CitizenBand.objects.get(citizen__email="cittadino@example.it")
+    assert (demo.territory.slug, demo.band.code) == ("sondrio", "B")
+    assert BandChange.objects.filter(citizen=demo.citizen).count() == 1
 
 
 def test_a_manager_corrects_a_social_point_shown_at_once_and_kept_on_rebuild(territories):

@@ -38,7 +38,7 @@ class BandForm(forms.Form):
     expires_on = forms.DateField(
         label=_("Valid until"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         help_text=_("The date the document stops being valid (for an ISEE, usually 31 December)."),
     )
     reference = forms.CharField(
