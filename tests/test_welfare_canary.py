@@ -47,7 +47,7 @@ def test_the_isee_figure_is_refused_everywhere_and_stored_nowhere(territories, c
     band = IncomeBand.objects.get(territory=sondrio, code="A")
     point = SocialPoint.objects.filter(territory=sondrio).first()
 
-    search = client.get(reverse("welfare_admin_citizens", args=[sondrio.pk]), {"q": PLANTED})
+    search = client.post(reverse("welfare_admin_citizens", args=[sondrio.pk]), {"q": PLANTED})
     assert search.context["form"].errors.as_data()["q"][0].code == "isee_amount"
     assert search.context["found"] is None  # not searched for
     for field in FIELDS:

@@ -40,10 +40,15 @@ def index(request: HttpRequest) -> HttpResponse:
     return TemplateResponse(request, "welfare/admin/index.html", {"territories": territories})
 
 
+@require_http_methods(["GET", "POST"])
 def citizens(request: HttpRequest, territory_id: int) -> HttpResponse:
-    """Find a citizen of the portal by name, e-mail or tax code."""
+    """Find a citizen of the portal by name, e-mail or tax code.
+
+    The search is posted, not put in the address: names and tax codes (and an ISEE figure
+    typed by mistake) stay out of access logs and browser history.
+    """
     territory = _territory(request, territory_id)
-    form = CitizenSearchForm(request.GET or None)
+    form = CitizenSearchForm(request.POST if request.method == "POST" else None)
     found = None
     if form.is_valid() and form.cleaned_data["q"]:
         found = list(search(territory, form.cleaned_data["q"])[: SEARCH_LIMIT + 1])
