@@ -114,6 +114,11 @@ def test_the_manager_finds_a_citizen_and_sets_the_band_logged(territories):
         page = client.post(search, {"q": query}).content.decode()
         assert "giulia.bianchi@example.it" in page, query
     page_url = reverse("welfare_admin_citizen", args=[sondrio.pk, person.pk])
+    html = client.get(page_url).content.decode()
+    assert '<label class="w-field__label" for="id_reference">' in html
+    assert (
+        'aria-describedby="id_reference_helptext"' in html and 'id="id_reference_helptext"' in html
+    )
     point = SocialPoint.objects.get(territory=sondrio, slug="tirano")
     response = client.post(
         page_url,
