@@ -362,3 +362,40 @@ def test_a_manager_corrects_a_social_point_shown_at_once_and_kept_on_rebuild(ter
         assert client.post(url, data).status_code == 404, url
     theirs.refresh_from_db()
     assert theirs.opening_hours != "Lun–Ven 8:00–13:00"
+
+
+def test_the_search_and_the_log_cost_the_same_for_one_citizen_or_twenty(territories):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    sondrio = territories["sondrio"]
+    client, manager = manager_of(sondrio)
+    search = reverse("welfare_admin_citizens", args=[sondrio.pk])
+    log = reverse("welfare_admin_log", args=[sondrio.pk])
+
+    def costs() -> tuple[int, int]:
+        with CaptureQueriesContext(connection) as found:
+            assert client.post(search, {"q": "contato"}).status_code == 200
+        with CaptureQueriesContext(connection) as logged:
+            assert client.get(log).status_code == 200
+        return len(found), len(logged)
+
+    def add(n: int) -> None:
+        person = resident(sondrio, f"contato{n}@example.it", "Conta", f"Contato{n}")
+        set_band(
+            person,
+            sondrio,
+            band(sondrio, "A"),
+            actor=manager,
+            expires_on=NEXT_YEAR,
+            reference=f"ISEE 2026 INPS-{n}",
+            social_point=None,
+        )
+
+    add(0)
+    client.post(search, {"q": "contato"})  # what any server has warm
+    one = costs()
+    for n in range(1, 20):
+        add(n)
+    twenty = costs()
+    assert one == twenty, (one, twenty)
