@@ -62,6 +62,7 @@ urlpatterns += i18n_patterns(
     path("eventi/", include("portal.events.urls")),
     path("programmi/", include("portal.programmes.urls")),
     path("trasparenza/", transparency_views.transparency, name="transparency"),
+    path("", include("portal.welfare.urls")),  # /punti-sociali/, /la-mia-fascia/
     path("newsletter/", include("portal.newsletters.urls")),
     path("search/", content_views.search, name="portal-search"),
     path("", include(wagtail_urls)),

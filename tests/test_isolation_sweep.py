@@ -13,6 +13,7 @@ classify it (what kind of object each argument is) and it is swept the day it ap
 
 import logging
 import time
+from datetime import date, timedelta
 from urllib.parse import urlencode
 
 import pytest
@@ -41,6 +42,7 @@ from portal.bookshop.models import Reservation
 from portal.content.models import NewsCategory, StandardPage
 from portal.programmes.models import Application, ApplicationEvent, Programme
 from portal.territories.models import PortalSettings
+from portal.welfare.models import BandChange, CitizenBand, SocialPoint
 from shop.dashboard.catalogue.access import catalogue_managers_group
 from shop.dashboard.orders.access import cooperative_staff_group
 from tests.editorial import add_form_page, home_of, small_image
@@ -321,6 +323,27 @@ PATTERNS = {
         "page_id": "page"
     },
     ("wagtail_localize:javascript_catalog", "admin/localize/jsi18n/"): {},
+    # the welfare managers' citizens and bands (portal/welfare/office.py): the victim's
+    # territory, and the attacker's own territory with the victim's citizen
+    ("welfare_admin_index", "admin/welfare/"): {},
+    ("welfare_admin_citizens", "admin/welfare/<int:territory_id>/"): {"territory_id": "territory"},
+    ("welfare_admin_citizen", "admin/welfare/<int:territory_id>/cittadini/<int:citizen_id>/"): [
+        {"territory_id": "territory", "citizen_id": "welfare_citizen"},
+        {"territory_id": "attacker_territory", "citizen_id": "welfare_citizen"},
+    ],
+    ("welfare_admin_log", "admin/welfare/<int:territory_id>/registro/"): {
+        "territory_id": "territory"
+    },
+    ("welfare_admin_social_points", "admin/welfare/<int:territory_id>/punti-sociali/"): {
+        "territory_id": "territory"
+    },
+    (
+        "welfare_admin_social_point",
+        "admin/welfare/<int:territory_id>/punti-sociali/<int:point_id>/",
+    ): [
+        {"territory_id": "territory", "point_id": "social_point"},
+        {"territory_id": "attacker_territory", "point_id": "social_point"},
+    ],
     # the municipality officers' queue (portal/programmes/office.py)
     ("programmes_admin_index", "admin/programmi/"): {},
     ("programmes_admin_queue", "admin/programmi/<int:programme_id>/"): {
@@ -1057,6 +1080,7 @@ def plant(victim, attacker) -> dict:
     note = OrderNote.objects.create(order=order, message="zqxk-ordernote")
 
     programme, application, attachment = _plant_programme(victim)
+    welfare_citizen, social_point = _plant_welfare(victim)
 
     from tests.newsletter_support import issue
 
@@ -1100,8 +1124,36 @@ def plant(victim, attacker) -> dict:
         attachment=attachment.pk,
         newsletter_issue=newsletter_issue.pk,
         campaign=victim_campaign.pk,
+        attacker_territory=attacker.pk,
+        welfare_citizen=welfare_citizen.pk,
+        social_point=social_point.pk,
     )
     return objects
+
+
+def _plant_welfare(victim):
+    """A citizen of the victim with a verified band, set at one of its Social Points."""
+    from portal.welfare.bands import set_band
+    from portal.welfare.models import IncomeBand, SocialPoint
+
+    person = citizen("zqxk-welfare@example.it")
+    person.first_name, person.last_name = "zqxk-citizen", "zqxk-citizen"
+    person.save()
+    band = IncomeBand.objects.create(territory=victim, code="ZQ", label="zqxk-band")
+    point = SocialPoint.objects.create(
+        territory=victim, slug="zqxk-point", name="zqxk-point", address="zqxk-address"
+    )
+    set_band(
+        person,
+        victim,
+        band,
+        actor=None,
+        expires_on=date.today() + timedelta(days=30),
+        reference="zqxk-bandref",
+        social_point=point,
+        tax_code="ZQXKZQ80A01H501Z",
+    )
+    return person, point
 
 
 def _plant_programme(victim):
@@ -1168,6 +1220,9 @@ def fingerprint(victim, skip: frozenset[str] = frozenset()) -> tuple:
         ),
         ApplicationEvent.objects.filter(application__programme__territory=victim).count(),
         list(Programme.objects.filter(territory=victim).values_list("pk", "title", "budget")),
+        list(CitizenBand.objects.filter(territory=victim).values_list("pk", "band", "reference")),
+        BandChange.objects.filter(territory=victim).count(),
+        list(SocialPoint.objects.filter(territory=victim).values()),
         list(Reservation.objects.filter(territory=victim).values()),
         list(Redirect.objects.filter(site=victim.site).values()),
         (editor.first_name, editor.email, editor.is_active, editor.password),
@@ -1208,6 +1263,7 @@ def roles(attacker) -> dict[str, object]:
         "cooperative staff": staff,
         "catalogue manager": user(f"catalogue-{attacker.slug}", [catalogue_managers_group()[0]]),
         "municipality officer": user(f"office-{attacker.slug}", [attacker.office.group]),
+        "welfare manager": user(f"welfare-{attacker.slug}", [attacker.welfare_office.group]),
     }
 
 

@@ -21,7 +21,7 @@ def test_demo_officers_and_applications_in_every_status(territories):
     assert officer is not None
     assert officer.groups.filter(office_of__territory__slug="padova").exists()
 
-    assert load_applications(ensure_user) == 21  # 7 stories × 3 programmes
+    assert load_applications(ensure_user) == 28  # 7 stories × 4 programmes
     padova = Programme.objects.get(territory__slug="padova")
     statuses = set(padova.applications.values_list("status", flat=True))
     assert statuses == set(Application.Status.values)

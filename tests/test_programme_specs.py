@@ -199,7 +199,12 @@ def test_a_programme_an_officer_deleted_stays_deleted(tmp_path):
 
 def test_the_demo_portals_have_their_programmes(territories):
     kinds = {p.territory.slug: p.kind for p in Programme.objects.select_related("territory")}
-    assert kinds == {"padova": "vouchers", "rho": "vouchers", "cremona": "grant"}
+    assert kinds == {
+        "padova": "vouchers",
+        "rho": "vouchers",
+        "cremona": "grant",
+        "sondrio": "grant",
+    }
     padova = Programme.objects.get(territory__slug="padova")
     assert padova.municipalities == territories["padova"].municipalities
     assert TerritoryOffice.objects.count() == Territory.objects.count()

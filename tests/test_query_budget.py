@@ -18,8 +18,8 @@ StockRecord = get_model("partner", "StockRecord")
 # What a citizen's page costs: pinned so that a new per-item query shows up as a failure.
 # (rendered afresh after a publish, served again): the second is what a running server pays
 # most of the time, with a cookie (past the whole-page cache), as a visitor with a session.
-HOME_QUERIES = (18, 0)  # afresh: the territory, route, menus, featured services, news, webinars,
-# the running campaigns of portal/campaigns (kept per generation)…
+HOME_QUERIES = (19, 0)  # afresh: the territory, route, menus, featured services, news, webinars,
+# the running campaigns of portal/campaigns, the Social Points (kept per generation)…
 CATALOGUE_QUERIES = (6, 1)  # one page of cards with their prices, categories and the total
 
 

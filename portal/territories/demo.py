@@ -171,4 +171,10 @@ def create_users() -> list[DemoLogin]:
         logins.append(
             DemoLogin("ufficio comunale (programmi)", territory.slug, email, DEMO_PASSWORD)
         )
+    from portal.welfare.demo import welfare_managers
+
+    for territory, email in welfare_managers(ensure_user):
+        logins.append(
+            DemoLogin("welfare manager (fasce di reddito)", territory.slug, email, DEMO_PASSWORD)
+        )
     return logins

@@ -167,6 +167,7 @@ def portal_paths(slug: str, every_standard_page: bool = True) -> list[str]:
             f"{prefix}/shop/basket/",
             f"{prefix}/shop/accounts/login/",
             f"{prefix}/shop/giftcards/balance/",
+            f"{prefix}/punti-sociali/",
             f"{prefix}/pagina-che-non-esiste/",
         ]
         for product in (service, voucher):

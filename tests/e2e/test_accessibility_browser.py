@@ -138,6 +138,7 @@ def signed_in_paths(prefix: str, order) -> list[str]:
             "/shop/accounts/orders/",
             f"/shop/accounts/orders/{order.number}/",
             "/shop/accounts/emails/",
+            "/la-mia-fascia/",
         )
     ]
 

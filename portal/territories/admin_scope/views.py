@@ -143,6 +143,27 @@ def _application_document(user, pk, kwargs) -> bool:
     ).exists() and _application(user, kwargs.get("application_id"), kwargs)
 
 
+def _welfare_territory(user, pk, kwargs) -> bool:
+    from portal.welfare.citizens import welfare_territories
+
+    return welfare_territories(user).filter(pk=pk).exists()
+
+
+def _welfare_citizen(user, pk, kwargs) -> bool:
+    from portal.welfare.citizens import citizens_of, welfare_territories
+
+    territory = welfare_territories(user).filter(pk=kwargs.get("territory_id")).first()
+    return territory is not None and citizens_of(territory).filter(pk=pk).exists()
+
+
+def _social_point(user, pk, kwargs) -> bool:
+    from portal.welfare.models import SocialPoint
+
+    return _welfare_territory(user, kwargs.get("territory_id"), kwargs) and (
+        SocialPoint.objects.filter(pk=pk, territory_id=kwargs.get("territory_id")).exists()
+    )
+
+
 def _newsletter_issue(user, pk, kwargs) -> bool:
     """An issue of the newsletter archive, for communications staff."""
     from portal.newsletters.access import in_communications
@@ -338,6 +359,13 @@ ADMIN_VIEWS: dict[str, dict[str, Callable]] = {
     "programmes_admin_figures": {"programme_id": _programme},
     "programmes_admin_export_applications": {"programme_id": _programme},
     "programmes_admin_export_movements": {"programme_id": _programme},
+    # the welfare managers' citizens and bands (portal/welfare/office.py, scoped there too)
+    "welfare_admin_index": {},
+    "welfare_admin_citizens": {"territory_id": _welfare_territory},
+    "welfare_admin_citizen": {"territory_id": _welfare_territory, "citizen_id": _welfare_citizen},
+    "welfare_admin_log": {"territory_id": _welfare_territory},
+    "welfare_admin_social_points": {"territory_id": _welfare_territory},
+    "welfare_admin_social_point": {"territory_id": _welfare_territory, "point_id": _social_point},
     "wagtailsnippets_bookshop_reservation:list": {},
     "wagtailsnippets_bookshop_reservation:list_results": {},
     **{

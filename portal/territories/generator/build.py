@@ -32,6 +32,7 @@ STEPS = (
     "network",
     "bookshop",
     "programmes",
+    "welfare",
     "communications",
 )
 

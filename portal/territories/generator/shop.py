@@ -170,6 +170,15 @@ class ShopSteps:
             ) from exc
 
     # 14 ---------------------------------------------------------------------------------------
+    def step_welfare(self) -> None:
+        """The welfare managers' group, the spec's income bands, reductions, Social Points."""
+        from portal.welfare.generator import ensure_welfare_office, sync_welfare
+
+        office, created = ensure_welfare_office(self.territory)
+        self.seeder.count("welfare managers group", created, office.group.name)
+        sync_welfare(self.territory, self.spec, self.seeder)
+
+    # 15 ---------------------------------------------------------------------------------------
     def step_communications(self) -> None:
         """The cross-territory communications group and the newsletter archive it writes in
         (shared by every portal: made by the first build, found by the others)."""

@@ -38,6 +38,7 @@ from .records import (
     TerritorySpec,
     display_path,
 )
+from .welfare import read_income_bands, read_reductions, read_social_points
 
 
 def parse_spec(
@@ -74,6 +75,9 @@ def parse_spec(
             "accessibility": False,
             "privacy": False,
             "programmes": False,
+            "income_bands": False,
+            "reductions": False,
+            "social_points": False,
         },
     )
 
@@ -150,6 +154,9 @@ def parse_spec(
     accessibility = _read_accessibility(reader, data.get("accessibility", {}))
     privacy = _read_privacy(reader, data.get("privacy", {}), contacts, cooperatives)
     programmes = read_programmes(reader, data.get("programmes", []), cooperatives, municipalities)
+    bands = read_income_bands(reader, data.get("income_bands", []))
+    reductions = read_reductions(reader, data.get("reductions", []), bands, programmes, services)
+    social_points = read_social_points(reader, data.get("social_points", []))
 
     if reader.errors:
         return None, reader.errors
@@ -170,6 +177,9 @@ def parse_spec(
         accessibility=accessibility,
         privacy=privacy,
         programmes=programmes,
+        income_bands=bands,
+        reductions=reductions,
+        social_points=social_points,
     )
     return spec, []
 

@@ -85,6 +85,37 @@ class ProgrammeSpec:
     questions: list[QuestionSpec] = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class IncomeBandSpec:
+    """``[[income_bands]]``: a verified band (never the raw ISEE figure), e.g. A, "ISEE fino a
+    8.000 €"."""
+
+    code: str
+    label: str
+
+
+@dataclass(frozen=True)
+class ReductionSpec:
+    """``[[reductions]]``: what a band takes off some services, paid by a programme."""
+
+    band: str
+    percent_off: int  # 100: free
+    programme: str
+    categories: tuple[str, ...] = ()
+    services: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class SocialPointSpec:
+    """``[[social_points]]``: a desk where citizens are helped in person."""
+
+    slug: str
+    name: str
+    address: str
+    hours: str = ""
+    phone: str = ""
+
+
 # The conformance statuses of AgID's model (Linee guida sull'accessibilità, cap. 4).
 ACCESSIBILITY_STATUSES = ("compliant", "partially_compliant", "non_compliant")
 # Why content is not accessible: a failed requirement, a disproportionate burden (art. 3-ter
@@ -140,6 +171,9 @@ class TerritorySpec:
     accessibility: AccessibilitySpec = field(default_factory=AccessibilitySpec)
     privacy: PrivacySpec | None = None  # None only for a spec object built by hand
     programmes: list[ProgrammeSpec] = field(default_factory=list)
+    income_bands: list[IncomeBandSpec] = field(default_factory=list)
+    reductions: list[ReductionSpec] = field(default_factory=list)
+    social_points: list[SocialPointSpec] = field(default_factory=list)
 
     @property
     def dev_host(self) -> str:

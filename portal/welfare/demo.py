@@ -1,0 +1,53 @@
+"""Demo welfare managers for `make demo` (never used in production).
+
+Every portal gets a welfare manager, ``welfare.<slug>@welfare.localhost``, in the portal's
+welfare managers' group; on every portal with income bands the demo citizen has the last band
+verified (made through the same function the managers' form uses, so it is logged).
+"""
+
+from collections.abc import Callable
+from datetime import date
+
+from django.contrib.auth import get_user_model
+
+from portal.territories.models import Territory
+
+from .bands import set_band
+from .generator import ensure_welfare_office
+from .models import CitizenBand, IncomeBand, SocialPoint
+
+DEMO_CITIZEN = "cittadino@example.it"
+
+
+def manager_email(territory: Territory) -> str:
+    return f"welfare.{territory.slug}@welfare.localhost"
+
+
+def welfare_managers(ensure_user: Callable) -> list[tuple[Territory, str]]:
+    """One welfare manager per portal, in the portal's welfare managers' group."""
+    made = []
+    for territory in Territory.objects.order_by("slug"):
+        office, _created = ensure_welfare_office(territory)
+        ensure_user(manager_email(territory), groups=[office.group])
+        made.append((territory, manager_email(territory)))
+        _demo_band(territory)
+    return made
+
+
+def _demo_band(territory: Territory) -> None:
+    User = get_user_model()
+    person = User.objects.filter(email__iexact=DEMO_CITIZEN).first()
+    band = IncomeBand.objects.filter(territory=territory).order_by("-position").first()
+    if person is None or band is None:
+        return
+    if CitizenBand.objects.filter(territory=territory, citizen=person).exists():
+        return
+    set_band(
+        person,
+        territory,
+        band,
+        actor=User.objects.get(email__iexact=manager_email(territory)),
+        expires_on=date(date.today().year + 1, 12, 31),
+        reference=f"ISEE {date.today().year} protocollo INPS-ISEE-DEMO-000001-00",
+        social_point=SocialPoint.objects.filter(territory=territory).first(),
+    )

@@ -1,0 +1,45 @@
+"""Admin: the welfare managers' "Welfare" menu and its views (office.py)."""
+
+from django.urls import path, reverse
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.admin.menu import MenuItem
+
+from . import office
+from .citizens import is_welfare_manager
+
+
+@hooks.register("register_admin_urls")
+def register_admin_urls():
+    return [
+        path("welfare/", office.index, name="welfare_admin_index"),
+        path("welfare/<int:territory_id>/", office.citizens, name="welfare_admin_citizens"),
+        path(
+            "welfare/<int:territory_id>/cittadini/<int:citizen_id>/",
+            office.citizen,
+            name="welfare_admin_citizen",
+        ),
+        path("welfare/<int:territory_id>/registro/", office.log, name="welfare_admin_log"),
+        path(
+            "welfare/<int:territory_id>/punti-sociali/",
+            office.social_points,
+            name="welfare_admin_social_points",
+        ),
+        path(
+            "welfare/<int:territory_id>/punti-sociali/<int:point_id>/",
+            office.social_point,
+            name="welfare_admin_social_point",
+        ),
+    ]
+
+
+class WelfareMenuItem(MenuItem):
+    def is_shown(self, request):
+        return is_welfare_manager(request.user)
+
+
+@hooks.register("register_admin_menu_item")
+def welfare_menu_item():
+    return WelfareMenuItem(
+        _("Welfare"), reverse("welfare_admin_index"), icon_name="group", order=260
+    )
