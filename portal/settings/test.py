@@ -42,6 +42,8 @@ if os.environ.get("PORTAL_CELERY_BROKER"):
 if os.environ.get("PORTAL_EMAIL_DIR"):
     EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
     EMAIL_FILE_PATH = os.environ["PORTAL_EMAIL_DIR"]
+if os.environ.get("PORTAL_EMAIL_BACKEND"):  # bench/newsletter_send.py's counting backend
+    EMAIL_BACKEND = os.environ["PORTAL_EMAIL_BACKEND"]
 PORTAL_NEWSLETTER_RATE = float(os.environ.get("PORTAL_NEWSLETTER_RATE", "20"))
 PORTAL_NEWSLETTER_BATCH = int(os.environ.get("PORTAL_NEWSLETTER_BATCH", "500"))
 PORTAL_NEWSLETTER_LEASE = float(os.environ.get("PORTAL_NEWSLETTER_LEASE", "120"))
