@@ -34,8 +34,9 @@ PORTAL_PAGE_CACHE_SECONDS = 0
 # request in authenticate(): off here, on in tests/test_hardening.py, which tests it.
 AXES_ENABLED = False
 
-# A real Celery worker (tests/test_newsletter_worker.py, bench/newsletter.py) runs with these
-# settings, a broker and a folder for the e-mails it sends: tasks are queued, not run in place.
+# A real Celery worker (tests/test_newsletter_worker.py, bench/newsletter_send.py) runs with
+# these settings, a broker and a folder (or a backend) for the e-mails it sends: tasks are
+# queued, not run in place.
 if os.environ.get("PORTAL_CELERY_BROKER"):
     CELERY_TASK_ALWAYS_EAGER = False
     CELERY_BROKER_URL = os.environ["PORTAL_CELERY_BROKER"]
