@@ -129,3 +129,18 @@ def test_concurrent_claimers_on_postgresql_never_hold_the_same_row(territories):
                 race.issue.delete(),
             )
         )
+
+
+def test_the_e_mails_as_sent_are_whole_multipart_messages(send):
+    from email import message_from_bytes, policy
+
+    send_pending(send.pk, limit=2, rate=0)
+    for message in mail.outbox:
+        sent = message_from_bytes(message.message().as_bytes(), policy=policy.default)
+        assert sent.get_content_type() == "multipart/alternative"
+        text, html = sent.iter_parts()
+        assert (text.get_content_type(), html.get_content_type()) == ("text/plain", "text/html")
+        unsubscribe = sent["List-Unsubscribe"].strip().strip("<>")
+        assert unsubscribe in text.get_content() and unsubscribe in html.get_content()
+        assert sent["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+        assert sent["To"] == message.to[0]

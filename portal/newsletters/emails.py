@@ -9,7 +9,8 @@ resolutions.
 """
 
 import re
-from dataclasses import dataclass
+import secrets
+from dataclasses import dataclass, field
 from html import unescape
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
@@ -53,6 +54,22 @@ class RenderedIssue:
     # the recipient's links on the sending portal, TOKEN standing for their signed token
     preferences_url: str = ""
     unsubscribe_url: str = ""
+    # the MIME boundary of its e-mails: chosen once (the standard library would choose one
+    # for each e-mail and search the whole message for it, a quarter of an e-mail's cost);
+    # random, so that no address or link of a recipient can contain it
+    boundary: str = field(default_factory=lambda: f"==portal-{secrets.token_hex(16)}==")
+
+
+class IssueMessage(EmailMultiAlternatives):
+    """An issue's e-mail, with its rendering's MIME boundary."""
+
+    boundary = ""
+
+    def message(self, *args, **kwargs):
+        mime = super().message(*args, **kwargs)
+        if self.boundary:
+            mime.set_boundary(self.boundary)
+        return mime
 
 
 def render_issue(issue: NewsletterIssuePage, territory: Territory, language: str) -> RenderedIssue:
@@ -93,7 +110,7 @@ def issue_message(rendered: RenderedIssue, subscriber: Subscriber) -> EmailMulti
     def own(body: str) -> str:
         return body.replace(PREFERENCES, preferences).replace(UNSUBSCRIBE, unsubscribe)
 
-    message = EmailMultiAlternatives(
+    message = IssueMessage(
         subject=rendered.subject,
         body=own(rendered.text),
         from_email=settings.DEFAULT_FROM_EMAIL,
@@ -104,4 +121,6 @@ def issue_message(rendered: RenderedIssue, subscriber: Subscriber) -> EmailMulti
         },
     )
     message.attach_alternative(own(rendered.html), "text/html")
+    if rendered.boundary not in rendered.html and rendered.boundary not in rendered.text:
+        message.boundary = rendered.boundary
     return message
