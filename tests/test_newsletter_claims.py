@@ -99,8 +99,12 @@ def test_a_batch_costs_a_fixed_number_of_queries_and_one_statement_a_row(
     send, django_assert_num_queries
 ):
     send_pending(send.pk, limit=1, rate=0)  # the issue's rendering and the first queries
-    with django_assert_num_queries(6 + 5):
+    with django_assert_num_queries(6 + 5) as captured:
         assert send_pending(send.pk, limit=5, rate=0) == 5
+    marks = [q["sql"] for q in captured.captured_queries if "SET state = 'sent'" in q["sql"]]
+    # the send and its issue, the claim (one UPDATE, in a savepoint here), the claimed rows
+    # with their subscribers, their portals: six, then one mark an e-mail
+    assert len(marks) == 5
 
 
 @pytest.mark.postgres
