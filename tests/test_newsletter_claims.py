@@ -148,3 +148,13 @@ def test_the_e_mails_as_sent_are_whole_multipart_messages(send):
         assert unsubscribe in text.get_content() and unsubscribe in html.get_content()
         assert sent["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
         assert sent["To"] == message.to[0]
+
+
+def test_without_a_broker_a_large_send_runs_batch_after_batch_not_nested(send, settings):
+    from portal.newsletters.tasks import send_batch
+
+    settings.PORTAL_NEWSLETTER_BATCH = 1  # 30 batches: nested tasks would go 30 deep
+    settings.PORTAL_NEWSLETTER_RATE = 0
+    assert send_batch.delay(send.pk).get() == 30
+    send.refresh_from_db()
+    assert send.status == "done" and len(mail.outbox) == 30
