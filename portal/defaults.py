@@ -92,11 +92,13 @@ PORTAL_ATTACHMENT_TYPES = {
 # Newsletters (portal/newsletters): how long a subscription's confirmation link stays valid;
 # the version of the consent text the form shows (recorded with each consent: change it when
 # the text changes); how many e-mails one task sends before handing over to the next, and at
-# most how many a second one worker sends (0: as fast as the mail server takes them).
+# most how many a second one worker sends (0: as fast as the mail server takes them); how
+# long a batch's claim on its rows lasts after its last renewal (seconds; renewed every quarter).
 PORTAL_NEWSLETTER_LINK_HOURS = 48
 PORTAL_NEWSLETTER_CONSENT_VERSION = "2026-12"
 PORTAL_NEWSLETTER_BATCH = 500
 PORTAL_NEWSLETTER_RATE = 20
+PORTAL_NEWSLETTER_LEASE = 120
 PORTAL_NEWSLETTER_SAMPLE = 10  # recipients shown to the sender before a send
 # The cross-territory communications group made by the generator (a name is data).
 PORTAL_COMMUNICATIONS_GROUP = "Comunicazione"

@@ -1,6 +1,5 @@
 import os
 
-from anymail import urls as anymail_urls
 from django.apps import apps
 from django.conf.urls.i18n import i18n_patterns
 from django.urls import include, path, re_path
@@ -12,15 +11,18 @@ from portal.content import link_choosers
 from portal.content import views as content_views
 from portal.defaults import setting
 from portal.programmes import transparency_views
+from portal.newsletters.receivers import tracking_webhook
 from portal.security import views as security_views
 from portal.territories import views as territory_views
 
 # EMAIL_PROVIDER (portal/settings/base.py); Postmark's format where none is set (development)
 _provider = os.environ.get("EMAIL_PROVIDER") or "postmark"
 mail_webhooks = [
-    pattern
-    for pattern in anymail_urls.urlpatterns
-    if pattern.name == f"{_provider}_tracking_webhook"
+    path(
+        f"{_provider}/tracking/",
+        tracking_webhook(_provider),
+        name=f"{_provider}_tracking_webhook",
+    )
 ]
 
 urlpatterns = [

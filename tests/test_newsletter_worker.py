@@ -50,6 +50,8 @@ def start_worker(mail_dir: str) -> subprocess.Popen:
         "PORTAL_EMAIL_DIR": mail_dir,
         "PORTAL_NEWSLETTER_RATE": "100",
         "PORTAL_NEWSLETTER_BATCH": "40",
+        # the killed worker's batch is taken back a second after its last renewal
+        "PORTAL_NEWSLETTER_LEASE": "1",
     }
     celery = Path(sys.executable).with_name("celery")
     return subprocess.Popen(

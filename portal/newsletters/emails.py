@@ -1,19 +1,23 @@
 """An issue as an e-mail: HTML (accessible: lang, a title, real headings, link text that
 says where it goes) and plain text, with the RFC 8058 unsubscribe headers.
 
-The issue is rendered once per portal and language; what differs per recipient (their
-preferences and unsubscribe links) is put in afterwards, so 100,000 e-mails cost 100,000
-string replacements, not 100,000 template renderings.
+The issue is rendered once per portal and language, with the addresses of the recipient's
+own pages as patterns; what differs per recipient (the signed token in their preferences and
+unsubscribe links, signed once for both) is put in afterwards, so 100,000 e-mails cost
+100,000 signatures and string replacements, not 100,000 template renderings or URL
+resolutions.
 """
 
 import re
-from dataclasses import dataclass
+import secrets
+from dataclasses import dataclass, field
 from html import unescape
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import translation
 from django.utils.html import strip_tags
 
@@ -21,9 +25,10 @@ from portal.territories.models import Territory
 from portal.territories.themes import use_theme
 
 from .models import NewsletterIssuePage, Subscriber
-from .subscriptions import subscriber_url
+from .subscriptions import subscriber_token
 
 PREFERENCES, UNSUBSCRIBE = "__PREFERENCES_URL__", "__UNSUBSCRIBE_URL__"
+TOKEN = "__TOKEN__"
 HREF = re.compile(r'href="(https?://[^"]+)"')
 
 
@@ -46,6 +51,25 @@ class RenderedIssue:
     subject: str
     html: str
     text: str
+    # the recipient's links on the sending portal, TOKEN standing for their signed token
+    preferences_url: str = ""
+    unsubscribe_url: str = ""
+    # the MIME boundary of its e-mails: chosen once (the standard library would choose one
+    # for each e-mail and search the whole message for it, a quarter of an e-mail's cost);
+    # random, so that no address or link of a recipient can contain it
+    boundary: str = field(default_factory=lambda: f"==portal-{secrets.token_hex(16)}==")
+
+
+class IssueMessage(EmailMultiAlternatives):
+    """An issue's e-mail, with its rendering's MIME boundary."""
+
+    boundary = ""
+
+    def message(self, *args, **kwargs):
+        mime = super().message(*args, **kwargs)
+        if self.boundary:
+            mime.set_boundary(self.boundary)
+        return mime
 
 
 def render_issue(issue: NewsletterIssuePage, territory: Territory, language: str) -> RenderedIssue:
@@ -63,7 +87,14 @@ def render_issue(issue: NewsletterIssuePage, territory: Territory, language: str
         html = render_to_string("newsletters/email/issue.html", context)
         text = render_to_string("newsletters/email/issue.txt", context)
     html = _tag_links(html, issue.campaign_tag)
-    return RenderedIssue(issue.subject, html, text)
+    root = territory.site.root_url
+    return RenderedIssue(
+        issue.subject,
+        html,
+        text,
+        root + reverse("newsletters:preferences", args=[TOKEN]),
+        root + reverse("newsletters:unsubscribe", args=[TOKEN]),
+    )
 
 
 def plain_text(html: str) -> str:
@@ -72,13 +103,14 @@ def plain_text(html: str) -> str:
 
 def issue_message(rendered: RenderedIssue, subscriber: Subscriber) -> EmailMultiAlternatives:
     """The e-mail to one subscriber: their links, and the one-click unsubscribe headers."""
-    preferences = subscriber_url(subscriber, "newsletters:preferences")
-    unsubscribe = subscriber_url(subscriber, "newsletters:unsubscribe")
+    token = subscriber_token(subscriber)
+    preferences = rendered.preferences_url.replace(TOKEN, token)
+    unsubscribe = rendered.unsubscribe_url.replace(TOKEN, token)
 
     def own(body: str) -> str:
         return body.replace(PREFERENCES, preferences).replace(UNSUBSCRIBE, unsubscribe)
 
-    message = EmailMultiAlternatives(
+    message = IssueMessage(
         subject=rendered.subject,
         body=own(rendered.text),
         from_email=settings.DEFAULT_FROM_EMAIL,
@@ -89,4 +121,6 @@ def issue_message(rendered: RenderedIssue, subscriber: Subscriber) -> EmailMulti
         },
     )
     message.attach_alternative(own(rendered.html), "text/html")
+    if rendered.boundary not in rendered.html and rendered.boundary not in rendered.text:
+        message.boundary = rendered.boundary
     return message

@@ -3,7 +3,8 @@
 A subscription exists only once confirmed (double opt-in): the unconfirmed request lives in
 the signed link alone (``subscriptions.py``), so a mistyped or someone else's address leaves
 no row behind. A send is one row per recipient (:class:`Delivery`), claimed under a row lock
-when its e-mail goes out, so a worker killed half way is resumed without sending twice.
+in batches under a lease (``sending.py``), so a worker killed half way is resumed without
+sending twice.
 """
 
 import secrets
@@ -176,11 +177,13 @@ class Send(models.Model):
 
 
 class Delivery(models.Model):
-    """One recipient of a send. Pending until its e-mail is handed to the mail server in the
-    same transaction that marks it sent, under a row lock."""
+    """One recipient of a send. Pending until a worker claims it with a batch (``claim``, a
+    lease that lapses at ``claimed_at`` + ``PORTAL_NEWSLETTER_LEASE`` unless renewed); sent
+    as soon as its e-mail has been handed to the mail server."""
 
     class State(models.TextChoices):
         PENDING = "pending", _("Pending")
+        CLAIMED = "claimed", _("Being sent")
         SENT = "sent", _("Sent")
         SKIPPED = "skipped", _("Skipped")  # unsubscribed or paused after the send was made
 
@@ -188,6 +191,9 @@ class Delivery(models.Model):
     subscriber = models.ForeignKey(Subscriber, on_delete=models.CASCADE, related_name="+")
     state = models.CharField(max_length=8, choices=State.choices, default=State.PENDING)
     sent_at = models.DateTimeField(null=True, blank=True)
+    # the batch that holds the row, and when its lease was last renewed
+    claim = models.CharField(max_length=32, blank=True)
+    claimed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints = [

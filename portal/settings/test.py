@@ -34,13 +34,17 @@ PORTAL_PAGE_CACHE_SECONDS = 0
 # request in authenticate(): off here, on in tests/test_hardening.py, which tests it.
 AXES_ENABLED = False
 
-# A real Celery worker (tests/test_newsletter_worker.py, bench/newsletter.py) runs with these
-# settings, a broker and a folder for the e-mails it sends: tasks are queued, not run in place.
+# A real Celery worker (tests/test_newsletter_worker.py, bench/newsletter_send.py) runs with
+# these settings, a broker and a folder (or a backend) for the e-mails it sends: tasks are
+# queued, not run in place.
 if os.environ.get("PORTAL_CELERY_BROKER"):
     CELERY_TASK_ALWAYS_EAGER = False
     CELERY_BROKER_URL = os.environ["PORTAL_CELERY_BROKER"]
 if os.environ.get("PORTAL_EMAIL_DIR"):
     EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
     EMAIL_FILE_PATH = os.environ["PORTAL_EMAIL_DIR"]
+if os.environ.get("PORTAL_EMAIL_BACKEND"):  # bench/newsletter_send.py's counting backend
+    EMAIL_BACKEND = os.environ["PORTAL_EMAIL_BACKEND"]
 PORTAL_NEWSLETTER_RATE = float(os.environ.get("PORTAL_NEWSLETTER_RATE", "20"))
 PORTAL_NEWSLETTER_BATCH = int(os.environ.get("PORTAL_NEWSLETTER_BATCH", "500"))
+PORTAL_NEWSLETTER_LEASE = float(os.environ.get("PORTAL_NEWSLETTER_LEASE", "120"))
