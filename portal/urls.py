@@ -10,8 +10,8 @@ from wagtail.documents import urls as wagtaildocs_urls
 from portal.content import link_choosers
 from portal.content import views as content_views
 from portal.defaults import setting
-from portal.programmes import transparency_views
 from portal.newsletters.receivers import tracking_webhook
+from portal.programmes import transparency_views
 from portal.security import views as security_views
 from portal.territories import views as territory_views
 
