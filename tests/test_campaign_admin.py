@@ -132,6 +132,8 @@ def test_the_results_page_has_a_table_per_portal_and_the_chart_as_a_table(territ
     assert f'<th scope="row">{napoli.name}</th><td>0</td>' in response.text
     today = timezone.localdate().isoformat()
     assert f'<th scope="row">{today}</th><td class="text-end">1</td>' in response.text
+    # the chart over the campaign's days is drawn by the same script as the programmes' charts
+    assert "bundle/charts.js" in response.text and "data-chart=" in response.text
     export = client.get(f"/admin/campagne/{made.pk}/risultati.csv")
     assert f"{sondrio.name},{today},1," in export.content.decode()
 

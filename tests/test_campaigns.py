@@ -313,3 +313,29 @@ def test_a_landing_page_notes_its_campaign_in_a_session_the_visitor_already_has(
     anonymous = portal_client("sondrio")
     anonymous.get(f"/{landing(made, sondrio).slug}/")
     assert SESSION_KEY not in anonymous.session  # no session started for a visit
+
+
+def test_new_dates_never_publish_an_editors_unpublished_draft(territories):
+    sondrio = territories["sondrio"]
+    made = campaign([sondrio])
+    page = landing(made, sondrio)
+    assert page.live
+    shown = page.title
+    draft = page.get_latest_revision_as_object()
+    draft.title = "Bozza non ancora pronta"
+    draft.save_revision()
+
+    made.ends_at += timedelta(days=7)
+    made.save()
+    from portal.campaigns.scheduling import create_landing_pages
+
+    create_landing_pages(made)
+
+    page.refresh_from_db()
+    assert page.live and page.expire_at == made.ends_at
+    response = portal_client("sondrio").get(f"/{page.slug}/")
+    assert shown in response.text and "Bozza non ancora pronta" not in response.text
+    # the editor's draft is still theirs, with the new dates, waiting to be published
+    latest = page.get_latest_revision_as_object()
+    assert latest.title == "Bozza non ancora pronta" and page.has_unpublished_changes
+    assert abs(latest.expire_at - made.ends_at) < timedelta(milliseconds=1)  # as serialised

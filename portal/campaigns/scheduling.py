@@ -17,12 +17,29 @@ def home_of(territory: Territory) -> Page:
     return territory.site.root_page
 
 
+def _published_revision(page: CampaignLandingPage):
+    """What the page shows or is scheduled to show (None for a page never published)."""
+    scheduled = page.revisions.filter(approved_go_live_at__isnull=False).order_by("-pk").first()
+    return page.live_revision or scheduled
+
+
 def schedule(page: CampaignLandingPage, starts_at: datetime, ends_at: datetime, user=None):
-    """Publish ``page``'s latest draft at ``starts_at`` (now if it has come) until ``ends_at``."""
-    page = page.get_latest_revision_as_object()
-    page.go_live_at, page.expire_at = starts_at, ends_at
+    """Publish ``page`` at ``starts_at`` (now if it has come) until ``ends_at``.
+
+    A new page is published as it was copied; new dates for a page already published or
+    scheduled publish what it showed, never a draft an editor has not published: that draft
+    is saved again on top, with the new dates, and stays the editor's draft.
+    """
+    published = _published_revision(page)
+    latest = page.get_latest_revision()
+    base = published.as_object() if published is not None else page.get_latest_revision_as_object()
+    base.go_live_at, base.expire_at = starts_at, ends_at
     # the campaign's own schedule: whoever may run campaigns sets it (admin_views.py)
-    page.save_revision(user=user, log_action=True).publish(user=user, skip_permission_checks=True)
+    base.save_revision(user=user, log_action=True).publish(user=user, skip_permission_checks=True)
+    if published is not None and latest is not None and latest.pk != published.pk:
+        draft = latest.as_object()
+        draft.go_live_at, draft.expire_at = starts_at, ends_at
+        draft.save_revision(user=latest.user, log_action=False)
 
 
 @transaction.atomic
