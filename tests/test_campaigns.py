@@ -83,6 +83,8 @@ def test_the_home_page_announces_a_running_campaign_on_its_portals_only(territor
     assert "Un buono regalo per chi ami." in home.text
     assert f'href="/{page.slug}/"' in home.text
     assert "Un buono regalo per chi ami." not in portal_client("rho").get("/").text
+    footer = home.text.split("<footer", 1)[1]
+    assert f'href="/{page.slug}/"' not in footer  # announced in its slot, not a footer link
     with at(made.ends_at + timedelta(minutes=1)):
         call_command("publish_scheduled")
         assert "Un buono regalo" not in portal_client("napoli").get("/", HTTP_COOKIE="x=2").text

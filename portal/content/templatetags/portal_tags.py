@@ -102,7 +102,12 @@ def _menus(request: HttpRequest) -> Menus:
     main: list[Page] = []
     footer: list[Page] = []
     if home is not None:
-        for child in home.get_children().live().select_related("locale"):
+        children = home.get_children().live().select_related("locale")
+        # a campaign's landing page is announced in the home page's slot, not in the footer
+        children = children.exclude(
+            content_type__app_label="campaigns", content_type__model="campaignlandingpage"
+        )
+        for child in children:
             (main if child.show_in_menus else footer).append(child)
     menus = Menus(home=home, main=main, footer=footer)
     request._portal_menus = menus
