@@ -69,6 +69,13 @@ def test_the_dashboard_shows_the_ledgers_figures_and_the_charts_tables(padova_pr
     assert "Approvata" in html
 
 
+def test_the_dashboard_has_its_title_as_the_pages_heading(padova_programme):
+    client, _user = officer_of(padova_programme.territory)
+    html = client.get(dashboard_url(padova_programme)).content.decode()
+    heading = html[html.index("<h1") : html.index("</h1>")]
+    assert f"Cruscotto: {padova_programme.title}" in heading
+
+
 def test_the_live_figures_are_the_same_as_json(padova_programme):
     client, _user = officer_of(padova_programme.territory)
     data = client.get(dashboard_url(padova_programme, "dati.json")).json()
