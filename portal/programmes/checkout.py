@@ -144,14 +144,16 @@ def why_not(programme, line: WalletLine) -> str:
     return _("Not covered by programme %(programme)s.") % {"programme": programme.title}
 
 
-def usable_wallets(user) -> list[Wallet]:
-    """``user``'s wallets with money on them, the one that expires first first."""
+def usable_wallets(user, territory=None) -> list[Wallet]:
+    """``user``'s wallets with money on them, the one that expires first first: only those of
+    ``territory``'s programmes when given (a portal's checkout shows no other portal's)."""
     if user is None or not user.is_authenticated:
         return []
-    wallets = (
-        Wallet.objects.filter(owner=user, account__balance__gt=0)
-        .select_related("programme__territory", "account")
-        .prefetch_related("programme__cooperatives")
+    wallets = Wallet.objects.filter(owner=user, account__balance__gt=0)
+    if territory is not None:
+        wallets = wallets.filter(programme__territory=territory)
+    wallets = wallets.select_related("programme__territory", "account").prefetch_related(
+        "programme__cooperatives"
     )
     return sorted(
         wallets,

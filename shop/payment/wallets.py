@@ -41,10 +41,10 @@ def plan_for(request: HttpRequest, basket, total: Decimal) -> checkout.WalletPla
     """What the citizen's wallets pay of ``basket``; None for a guest or without wallets
     (then no query is spent on lines or categories)."""
     user = getattr(request, "user", None)
-    wallets = checkout.usable_wallets(user)
+    territory = getattr(request, "territory", None) or basket.territory
+    wallets = checkout.usable_wallets(user, territory)
     if not wallets:
         return None
-    territory = getattr(request, "territory", None) or basket.territory
     return checkout.plan_wallets(
         wallets,
         territory,
