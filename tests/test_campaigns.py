@@ -341,3 +341,16 @@ def test_new_dates_never_publish_an_editors_unpublished_draft(territories):
     latest = page.get_latest_revision_as_object()
     assert latest.title == "Bozza non ancora pronta" and page.has_unpublished_changes
     assert abs(latest.expire_at - made.ends_at) < timedelta(milliseconds=1)  # as serialised
+
+
+def test_the_landing_page_lists_the_services_it_discounts_on_its_portal(territories):
+    sondrio, napoli = territories["sondrio"], territories["napoli"]
+    service = shared_service(sondrio, napoli)
+    made = campaign([sondrio], discount="offer", products=[service], value=Decimal("10"))
+    html = portal_client("sondrio").get(f"/{landing(made, sondrio).slug}/").text
+    assert "I servizi di questa campagna" in html
+    assert f'href="{service.get_absolute_url()}"' in html and service.title in html
+
+    plain = campaign([napoli], name="Senza sconto", slug="senza-sconto")
+    html = portal_client("napoli").get(f"/{landing(plain, napoli).slug}/").text
+    assert "I servizi di questa campagna" not in html

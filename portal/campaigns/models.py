@@ -42,6 +42,15 @@ class CampaignLandingPage(BasePage):
     class Meta:
         verbose_name = _("campaign landing page")
 
+    def get_context(self, request: HttpRequest, *args, **kwargs) -> dict:
+        from .offers import discounted_services
+
+        context = super().get_context(request, *args, **kwargs)
+        context["discounted_services"] = discounted_services(
+            self, getattr(request, "territory", None)
+        )
+        return context
+
     def serve(self, request: HttpRequest, *args, **kwargs):
         from .attribution import remember_arrival
         from .visits import count_visit

@@ -177,3 +177,24 @@ def refusal_elsewhere(voucher, territory: Territory | None) -> str | None:
         "code": voucher.code,
         "portals": names,
     }
+
+
+def discounted_services(page, territory: Territory | None) -> list:
+    """The services the campaign of landing page ``page`` discounts that ``territory`` sells
+    (its offer's or its codes' range), by title; empty without a discount."""
+    from shop.catalogue.scoping import offered_in
+
+    from .models import LandingPage
+
+    landing = (
+        LandingPage.objects.filter(page_id=page.pk)
+        .select_related("campaign__offer__condition__range")
+        .first()
+    )
+    offer = landing.campaign.offer if landing is not None else None
+    if offer is None or territory is None or offer.condition.range is None:
+        return []
+    products = offer.condition.range.included_products.filter(
+        pk__in=offered_in(territory).values("pk")
+    )
+    return list(products.order_by("title"))
