@@ -48,7 +48,8 @@ def test_every_sign_in_redirect_lands_on_the_portals_login_page(territories, lan
     for path in plain_paths():
         if path.startswith(("/admin/", "/security/", "/static/", "/media/", "/documents/")):
             continue  # staff pages: the admin's own login page (tested below)
-        url = lang_prefix + path if path.startswith(("/shop/", "/eventi/", "/programmi/")) else path
+        translated = ("/shop/", "/eventi/", "/programmi/", "/la-mia-fascia/")
+        url = lang_prefix + path if path.startswith(translated) else path
         response = client.get(url)
         if response.status_code in (301, 302) and "next=" in response.get("Location", ""):
             sign_in_redirects[url] = response["Location"]
@@ -59,6 +60,7 @@ def test_every_sign_in_redirect_lands_on_the_portals_login_page(territories, lan
         "/eventi/i-miei-webinar/",
         "/programmi/le-mie-domande/",
         "/programmi/il-mio-portafoglio/",
+        "/la-mia-fascia/",
     ):
         assert any(u.endswith(needed) or u == lang_prefix + needed for u in sign_in_redirects), (
             needed,
