@@ -1,10 +1,12 @@
 """Programmes and applicants for the programme tests, made through the domain functions."""
 
+import threading
 from datetime import timedelta
 from decimal import Decimal
 from itertools import count
 
 from django.contrib.auth import get_user_model
+from django.db import connection, transaction
 from django.utils import timezone
 
 from portal.programmes.applications import start
@@ -50,3 +52,20 @@ def draft(programme, user=None, n: int | None = None, size: int = 2):
     application.municipality = programme.municipalities[0]
     application.save(update_fields=["household_size", "municipality"])
     return application
+
+
+def in_own_connection(work):
+    """``work()`` committed in a connection of its own thread (other threads then see it)."""
+    result = {}
+
+    def run():
+        try:
+            with transaction.atomic():
+                result["value"] = work()
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    thread.join()
+    return result["value"]

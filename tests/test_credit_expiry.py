@@ -23,7 +23,7 @@ from portal.programmes.expiry import EXPIRY_KIND, expire_credits
 from portal.programmes.models import Wallet
 from portal.programmes.tasks import expire_credits as expire_task
 from tests.conftest import portal_client
-from tests.programmes_support import citizen, draft, open_programme
+from tests.programmes_support import citizen, draft, in_own_connection, open_programme
 from tests.test_moderation_emails import assert_links_open_on
 
 pytestmark = pytest.mark.django_db
@@ -205,27 +205,6 @@ def test_the_wallet_page_shows_the_expiry_then_the_credit_gone_back(programme):
 
 
 ON_POSTGRES = settings.DATABASES["default"]["ENGINE"].endswith("postgresql")
-
-
-def in_own_connection(work):
-    """``work()`` committed in a connection of its own (the threads below see it)."""
-    import threading
-
-    from django.db import connection, transaction
-
-    result = {}
-
-    def run():
-        try:
-            with transaction.atomic():
-                result["value"] = work()
-        finally:
-            connection.close()
-
-    thread = threading.Thread(target=run)
-    thread.start()
-    thread.join()
-    return result["value"]
 
 
 @pytest.mark.skipif(

@@ -8,7 +8,7 @@ from decimal import Decimal
 
 import pytest
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import connection
 from django.utils import timezone
 
 from portal.ledger.models import Account, Transfer
@@ -26,7 +26,7 @@ from portal.programmes.applications import (
 )
 from portal.programmes.budget import budget_left, fund, funds_account, wallet_for
 from portal.programmes.models import Application, ApplicationEvent, Programme, Wallet
-from tests.programmes_support import citizen, draft, open_programme, tax_code
+from tests.programmes_support import citizen, draft, in_own_connection, open_programme, tax_code
 
 S = Application.Status
 ON_POSTGRES = settings.DATABASES["default"]["ENGINE"].endswith("postgresql")
@@ -213,21 +213,6 @@ class TestReviewAndApproval:
 @pytest.mark.django_db
 def test_fifty_concurrent_approvals_against_a_budget_for_ten(territories):
     """50 applications of 250 € each, a budget of 2,500 €: exactly 10 are approved."""
-
-    def in_own_connection(work):
-        result = {}
-
-        def run():
-            try:
-                with transaction.atomic():
-                    result["value"] = work()
-            finally:
-                connection.close()
-
-        thread = threading.Thread(target=run)
-        thread.start()
-        thread.join()
-        return result["value"]
 
     territory = territories["padova"]
 

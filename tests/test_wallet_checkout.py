@@ -11,7 +11,7 @@ from decimal import Decimal
 
 import pytest
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import connection
 from django.utils import timezone
 from oscar.core.loading import get_model
 
@@ -23,6 +23,7 @@ from shop.checkout.views import wallets_changed_message
 from shop.payment import gateway
 from shop.payment.models import StripePayment
 from shop.payment.refunds import refund_line
+from tests.programmes_support import in_own_connection
 from tests.stripe_support import (
     CARD_DECLINED_AT_CHARGE,
     CARD_OK,
@@ -333,22 +334,6 @@ def test_a_refunded_line_goes_back_to_its_wallet_once(sondrio, admin_client):
     page = client.get("/programmi/il-mio-portafoglio/").content.decode()
     for said in ("Paid for order %(number)s", "Refund of order %(number)s"):
         assert italian(lambda said=said: checkout._(said) % {"number": order.number}) in page
-
-
-def in_own_connection(work):
-    result = {}
-
-    def run():
-        try:
-            with transaction.atomic():
-                result["value"] = work()
-        finally:
-            connection.close()
-
-    thread = threading.Thread(target=run)
-    thread.start()
-    thread.join()
-    return result["value"]
 
 
 @pytest.mark.skipif(

@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from portal.ledger.accounts import system_account
 from portal.ledger.models import Account, Hold, Transfer
 from portal.ledger.transfers import LedgerError, capture_hold, hold, money, transfer
+from shop.giftcards.products import VOUCHER_CLASS  # a gift voucher is never bought by a wallet
 
 from .models import Programme, Wallet
 
@@ -31,7 +32,6 @@ SPEND_KIND = "programme-spend"  # wallet → spent, at the counter
 CAPTURE_KIND = "capture"  # hold → spent, at checkout (the ledger's own kind for captures)
 REFUND_KIND = "programme-spend-refund"  # spent → wallet
 EXPIRY_KIND = "programme-credit-expiry"  # wallet → budget
-VOUCHER_CLASS = "buono-regalo"  # shop.giftcards.products.VOUCHER_CLASS: never bought by a wallet
 
 
 class WalletRefused(LedgerError):
