@@ -344,6 +344,27 @@ PATTERNS = {
         {"territory_id": "territory", "point_id": "social_point"},
         {"territory_id": "attacker_territory", "point_id": "social_point"},
     ],
+    # assisted mode (portal/welfare/assisted_office.py): same pairs as a citizen's page
+    ("welfare_admin_new_citizen", "admin/welfare/<int:territory_id>/assistenza/nuovo/"): {
+        "territory_id": "territory"
+    },
+    (
+        "welfare_admin_assist",
+        "admin/welfare/<int:territory_id>/cittadini/<int:citizen_id>/assistenza/",
+    ): [
+        {"territory_id": "territory", "citizen_id": "welfare_citizen"},
+        {"territory_id": "attacker_territory", "citizen_id": "welfare_citizen"},
+    ],
+    (
+        "welfare_admin_assist_start",
+        "admin/welfare/<int:territory_id>/cittadini/<int:citizen_id>/assistenza/avvia/",
+    ): [
+        {"territory_id": "territory", "citizen_id": "welfare_citizen"},
+        {"territory_id": "attacker_territory", "citizen_id": "welfare_citizen"},
+    ],
+    ("welfare_admin_assisted_log", "admin/welfare/<int:territory_id>/assistenza/registro/"): {
+        "territory_id": "territory"
+    },
     # the municipality officers' queue (portal/programmes/office.py)
     ("programmes_admin_index", "admin/programmi/"): {},
     ("programmes_admin_queue", "admin/programmi/<int:programme_id>/"): {

@@ -147,6 +147,7 @@ class Application(models.Model):
     class Channel(models.TextChoices):
         ONLINE = "online", _("online")
         PAPER = "paper", _("on paper, at the office")
+        ASSISTED = "assisted", _("by a welfare manager, on the citizen's behalf")
 
     programme = models.ForeignKey(
         Programme,

@@ -129,6 +129,8 @@ MIDDLEWARE = [
     "portal.content.routing.RememberedRoutesMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # a welfare manager acting for a citizen: the citizen is request.user (portal/welfare/assisted.py)
+    "portal.welfare.middleware.AssistedModeMiddleware",
     "shop.basket.middleware.BasketMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     # last: turns a login refused for too many failures into the lockout page

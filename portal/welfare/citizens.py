@@ -2,7 +2,8 @@
 
 Accounts are shared by every portal, so a citizen belongs to a territory by what they did
 there: signed up on the portal, applied to one of its programmes, ordered from its shop,
-or already had a band verified there. A manager of A never finds, opens or changes a
+or already had a band verified there, was entered at one of its offices or Social Points
+(a PaperResident, portal/welfare/assisted.py), or consented to be helped by its managers. A manager of A never finds, opens or changes a
 citizen who has only ever used B (404, as every other admin view of another portal).
 """
 
@@ -12,10 +13,10 @@ from django.contrib.auth import get_user_model
 from django.db.models import Q, QuerySet
 from oscar.core.loading import get_model
 
-from portal.programmes.models import Application
+from portal.programmes.models import Application, PaperResident
 from portal.territories.models import Territory
 
-from .models import BandChange, CitizenBand
+from .models import AssistConsent, BandChange, CitizenBand
 
 SEARCH_LIMIT = 50
 TAX_CODE_RE = re.compile(r"^[A-Z0-9]{16}$")
@@ -44,6 +45,8 @@ def citizens_of(territory: Territory) -> QuerySet:
         | Q(pk__in=Application.objects.filter(programme__territory=territory).values("applicant"))
         | Q(pk__in=Order.objects.filter(territory=territory).values("user"))
         | Q(pk__in=BandChange.objects.filter(territory=territory).values("citizen"))
+        | Q(pk__in=PaperResident.objects.filter(territory=territory).values("user"))
+        | Q(pk__in=AssistConsent.objects.filter(territory=territory).values("citizen"))
     )
     return User.objects.filter(used, is_active=True, is_staff=False, is_superuser=False)
 
@@ -62,6 +65,8 @@ def search(territory: Territory, query: str) -> QuerySet:
             ).values("applicant")
         ) | Q(
             pk__in=CitizenBand.objects.filter(territory=territory, tax_code=code).values("citizen")
+        ) | Q(
+            pk__in=PaperResident.objects.filter(territory=territory, tax_code=code).values("user")
         )
     else:
         matches = Q()

@@ -212,3 +212,97 @@ class BandChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.old_band or '—'} → {self.new_band or '—'}"
+
+
+class AssistConsent(models.Model):
+    """A citizen's consent to be helped by a welfare manager acting on their behalf
+    (portal/welfare/assisted.py): which text they agreed to, how, when, with whom, where."""
+
+    class How(models.TextChoices):
+        IN_PERSON = "in_person", _("in person")
+        PHONE = "phone", _("by phone")
+
+    territory = models.ForeignKey(
+        "territories.Territory", on_delete=models.CASCADE, related_name="+"
+    )
+    citizen = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="assist_consents"
+    )
+    text_version = models.CharField(_("text version"), max_length=20)
+    how = models.CharField(_("how it was given"), max_length=20, choices=How.choices)
+    given_at = models.DateTimeField(_("given at"))
+    manager = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    manager_name = models.CharField(_("recorded by"), max_length=200)
+    social_point = models.ForeignKey(
+        SocialPoint, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    social_point_name = models.CharField(_("Social Point"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ("-given_at", "-pk")
+        verbose_name = _("consent to assisted mode")
+        verbose_name_plural = _("consents to assisted mode")
+
+
+class AssistedSession(models.Model):
+    """A manager acting for a citizen on the territory's portal, for 30 minutes at most."""
+
+    territory = models.ForeignKey(
+        "territories.Territory", on_delete=models.CASCADE, related_name="+"
+    )
+    citizen = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="assisted_sessions"
+    )
+    manager = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="assisting_sessions"
+    )
+    consent = models.ForeignKey(AssistConsent, on_delete=models.PROTECT, related_name="sessions")
+    social_point = models.ForeignKey(
+        SocialPoint, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    started_at = models.DateTimeField(_("started"))
+    ended_at = models.DateTimeField(_("ended"), null=True, blank=True)
+
+    class Meta:
+        ordering = ("-started_at", "-pk")
+
+
+class AssistedAction(models.Model):
+    """One request made while acting for a citizen: both people, the territory, the Social
+    Point are copied so the log reads the same after renames. One row per request."""
+
+    class Kind(models.TextChoices):
+        START = "start", _("assisted session started")
+        STOP = "stop", _("assisted session ended")
+        PAGE = "page", _("page seen")
+        BASKET = "basket", _("basket changed")
+        ORDER = "order", _("order placed")
+        APPLICATION = "application", _("application filed")
+        PAYMENT_LINK = "payment_link", _("payment link sent")
+        REFUSED = "refused", _("action refused")
+        OTHER = "other", _("form sent")
+
+    session = models.ForeignKey(
+        AssistedSession, on_delete=models.CASCADE, related_name="actions"
+    )
+    territory = models.ForeignKey(
+        "territories.Territory", on_delete=models.CASCADE, related_name="+"
+    )
+    citizen = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="assisted_actions"
+    )
+    manager = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    manager_name = models.CharField(_("by"), max_length=200)
+    social_point_name = models.CharField(_("Social Point"), max_length=200, blank=True)
+    at = models.DateTimeField(_("when"), auto_now_add=True)
+    kind = models.CharField(_("what"), max_length=20, choices=Kind.choices)
+    path = models.CharField(_("page"), max_length=300, blank=True)
+    detail = models.CharField(_("detail"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ("-at", "-pk")
+        indexes = [models.Index(fields=["territory", "citizen", "-at"])]

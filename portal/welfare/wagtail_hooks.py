@@ -43,3 +43,32 @@ def welfare_menu_item():
     return WelfareMenuItem(
         _("Welfare"), reverse("welfare_admin_index"), icon_name="group", order=260
     )
+
+
+@hooks.register("register_admin_urls")
+def register_assisted_admin_urls():
+    """Assisted mode: acting on a citizen's behalf (assisted_office.py)."""
+    from . import assisted_office
+
+    return [
+        path(
+            "welfare/<int:territory_id>/assistenza/nuovo/",
+            assisted_office.new_citizen,
+            name="welfare_admin_new_citizen",
+        ),
+        path(
+            "welfare/<int:territory_id>/cittadini/<int:citizen_id>/assistenza/",
+            assisted_office.assist,
+            name="welfare_admin_assist",
+        ),
+        path(
+            "welfare/<int:territory_id>/cittadini/<int:citizen_id>/assistenza/avvia/",
+            assisted_office.start,
+            name="welfare_admin_assist_start",
+        ),
+        path(
+            "welfare/<int:territory_id>/assistenza/registro/",
+            assisted_office.log,
+            name="welfare_admin_assisted_log",
+        ),
+    ]

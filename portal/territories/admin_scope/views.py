@@ -366,6 +366,14 @@ ADMIN_VIEWS: dict[str, dict[str, Callable]] = {
     "welfare_admin_log": {"territory_id": _welfare_territory},
     "welfare_admin_social_points": {"territory_id": _welfare_territory},
     "welfare_admin_social_point": {"territory_id": _welfare_territory, "point_id": _social_point},
+    # assisted mode: acting on a citizen's behalf (portal/welfare/assisted_office.py)
+    "welfare_admin_new_citizen": {"territory_id": _welfare_territory},
+    "welfare_admin_assist": {"territory_id": _welfare_territory, "citizen_id": _welfare_citizen},
+    "welfare_admin_assist_start": {
+        "territory_id": _welfare_territory,
+        "citizen_id": _welfare_citizen,
+    },
+    "welfare_admin_assisted_log": {"territory_id": _welfare_territory},
     "wagtailsnippets_bookshop_reservation:list": {},
     "wagtailsnippets_bookshop_reservation:list_results": {},
     **{

@@ -1,0 +1,262 @@
+"""Assisted mode: a welfare manager acts for a citizen of their portal, with the citizen's
+consent, for 30 minutes at most, never with a card; every request is logged and listed in the
+citizen's account (portal/welfare/assisted.py)."""
+
+import datetime
+from decimal import Decimal
+from urllib.parse import urlsplit
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core import mail
+from django.urls import reverse
+from django.utils import timezone, translation
+from oscar.core.loading import get_model
+
+from portal.programmes.models import PaperResident
+from portal.welfare import assisted
+from portal.welfare.models import AssistConsent, AssistedAction, AssistedSession, SocialPoint
+from tests.conftest import portal_client
+from tests.stripe_support import book_for_myself
+from tests.test_welfare import manager_of, resident
+from tests.wallet_support import balance, credited_wallet, offers, shown_token
+
+pytestmark = pytest.mark.django_db
+Order = get_model("order", "Order")
+K = AssistedAction.Kind
+PAYMENT = "/shop/checkout/payment-details/"
+
+
+@pytest.fixture
+def sondrio(territories):
+    return territories["sondrio"]
+
+
+def consent(client, territory, person, **overrides):
+    point = SocialPoint.objects.filter(territory=territory).first()
+    data = {
+        "how": "in_person",
+        "given_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
+        "read": "on",
+        "social_point": point.pk,
+    }
+    data.update(overrides)
+    return client.post(reverse("welfare_admin_assist", args=[territory.pk, person.pk]), data)
+
+
+def start(client, territory, person):
+    point = SocialPoint.objects.filter(territory=territory).first()
+    return client.post(
+        reverse("welfare_admin_assist_start", args=[territory.pk, person.pk]),
+        {"social_point": point.pk},
+    )
+
+
+def acting(territory, person):
+    """A manager of ``territory`` who recorded ``person``'s consent and is acting for them on
+    the portal: (the admin client, the portal client, the manager)."""
+    admin, manager = manager_of(territory, host="localhost")
+    assert consent(admin, territory, person).status_code == 302
+    handover = start(admin, territory, person)
+    where = urlsplit(handover["Location"])
+    assert where.netloc == f"{territory.slug}.localhost"
+    portal = portal_client(territory.slug)
+    assert portal.get(where.path)["Location"] == "/"
+    return admin, portal, manager
+
+
+def test_assisted_checkout_with_the_citizens_wallet_logged_and_listed(sondrio):
+    forme, _bookshop = offers(sondrio)
+    person = resident(sondrio, "anna.verdi@example.it", "Anna", "Verdi")
+    wallet = credited_wallet(sondrio, person, "500.00", title="Buoni tutto")
+    admin, portal, manager = acting(sondrio, person)
+
+    home = portal.get("/").content.decode()
+    assert "Stai operando per conto di Anna Verdi" in home
+    assert 'role="region"' in home and reverse("welfare:assisted-stop") in home
+    portal.post(f"/shop/basket/add/{forme.product_id}/", {"quantity": 1})
+    assert portal.get("/shop/checkout/")["Location"] == "/shop/checkout/booking/"
+    assert book_for_myself(portal, sondrio)["Location"] == PAYMENT
+    page = portal.get(PAYMENT).content.decode()
+    assert 'id="card-element"' not in page and "Buoni tutto" in page
+    response = portal.post(
+        "/shop/checkout/preview/", {"action": "place_order", "wallets": shown_token(page)}
+    )
+    assert response["Location"] == "/shop/checkout/thank-you/"
+
+    order = Order.objects.get(user=person)  # the citizen's order, paid by their wallet
+    assert balance(wallet.account_id) == Decimal("500.00") - forme.price
+    assert portal.post(reverse("welfare:assisted-stop"))["Location"] == reverse(
+        "welfare:assisted-stop"
+    )
+    assert "Stai operando" not in portal.get("/").content.decode()
+
+    actions = list(AssistedAction.objects.filter(citizen=person).order_by("pk"))
+    kinds = [a.kind for a in actions]
+    assert kinds[0] == K.START and kinds[-1] == K.STOP
+    assert K.BASKET in kinds and K.PAGE in kinds
+    placed = [a for a in actions if a.kind == K.ORDER]
+    assert [a.detail for a in placed] == [order.number]
+    assert {(a.manager_id, a.territory_id) for a in actions} == {(manager.pk, sondrio.pk)}
+    point = SocialPoint.objects.filter(territory=sondrio).first()
+    assert {a.social_point_name for a in actions} == {point.name}
+
+    citizen = portal_client(sondrio.slug)
+    citizen.force_login(person)
+    listed = citizen.get(reverse("welfare:my-assisted-actions")).content.decode()
+    assert reverse("welfare:my-assisted-actions") in citizen.get(
+        reverse("welfare:my-band")
+    ).content.decode()  # in the account's menu
+    assert order.number in listed and manager.get_username() in listed
+    with translation.override("it"):
+        assert str(K.ORDER.label) in listed
+    log = admin.get(reverse("welfare_admin_assisted_log", args=[sondrio.pk])).content.decode()
+    assert order.number in log and "Anna Verdi" in log
+
+
+def test_the_card_is_replaced_by_a_payment_link_the_citizen_opens(sondrio, settings):
+    forme, _bookshop = offers(sondrio)
+    person = resident(sondrio, "bruno.neri@example.it", "Bruno", "Neri")
+    _admin, portal, _manager = acting(sondrio, person)
+    portal.post(f"/shop/basket/add/{forme.product_id}/", {"quantity": 1})
+    portal.get("/shop/checkout/")
+    book_for_myself(portal, sondrio)
+    page = portal.get(PAYMENT).content.decode()
+    assert 'id="card-element"' not in page and "data-assisted-payment-link" in page
+    assert "SMS" not in page  # no SMS provider configured: not offered
+    assert portal.post("/shop/checkout/card/setup/").status_code == 403
+
+    response = portal.post(reverse("welfare:assisted-payment-link"))
+    assert response.status_code == 302
+    [message] = mail.outbox
+    assert message.to == ["bruno.neri@example.it"]
+    links = [w for w in message.body.split() if w.startswith("http://")]
+    assert len(links) == 2
+    pay = urlsplit(links[0])
+    assert pay.netloc == "sondrio.localhost"
+    assert AssistedAction.objects.filter(citizen=person, kind=K.PAYMENT_LINK).count() == 1
+    assert portal.get(pay.path).status_code == 404  # not for the manager acting
+    portal.post(reverse("welfare:assisted-stop"))
+
+    anonymous = portal_client(sondrio.slug)
+    assert "/login/" in anonymous.get(pay.path)["Location"]
+    assert anonymous.get(urlsplit(links[1]).path).status_code == 200  # set a password
+    someone = portal_client(sondrio.slug)
+    someone.force_login(resident(sondrio, "altro@example.it"))
+    assert someone.get(pay.path).status_code == 404
+    citizen = portal_client(sondrio.slug)
+    citizen.force_login(person)
+    assert citizen.get(pay.path)["Location"] == "/shop/checkout/"
+    own = citizen.get(PAYMENT)
+    assert own.status_code in (200, 302)
+    if own.status_code == 200:
+        assert 'id="card-element"' in own.content.decode()  # the citizen pays by card
+    assert citizen.get(pay.path[:-5] + "xxxx/").status_code == 404  # a forged link
+
+
+def test_the_session_ends_by_itself_after_thirty_minutes(sondrio):
+    person = resident(sondrio, "carla.blu@example.it", "Carla", "Blu")
+    _admin, portal, manager = acting(sondrio, person)
+    assert "Stai operando" in portal.get("/").content.decode()
+    session = AssistedSession.objects.get(citizen=person)
+    AssistedSession.objects.filter(pk=session.pk).update(
+        started_at=timezone.now() - datetime.timedelta(minutes=assisted.SESSION_MINUTES, seconds=1)
+    )
+    response = portal.get("/shop/basket/")
+    assert response["Location"] == reverse("welfare:assisted-stop")
+    notice = portal.get(response["Location"]).content.decode()
+    assert "30" in notice and "Stai operando" not in notice
+    session.refresh_from_db()
+    assert session.ended_at is not None
+    assert "Stai operando" not in portal.get("/").content.decode()
+    assert AssistedAction.objects.filter(citizen=person, kind=K.STOP).count() == 1
+
+
+def test_a_manager_of_a_never_finds_sees_or_acts_for_bs_citizens(territories):
+    sondrio, cremona = territories["sondrio"], territories["cremona"]
+    theirs = resident(cremona, "dario.cremonese@example.it", "Dario", "Cremonese")
+    admin, _manager = manager_of(sondrio, host="localhost")
+    found = admin.post(reverse("welfare_admin_citizens", args=[sondrio.pk]), {"q": "Dario"})
+    assert "dario.cremonese@example.it" not in found.content.decode()
+    for url in (
+        reverse("welfare_admin_assist", args=[sondrio.pk, theirs.pk]),
+        reverse("welfare_admin_assist", args=[cremona.pk, theirs.pk]),
+        reverse("welfare_admin_new_citizen", args=[cremona.pk]),
+        reverse("welfare_admin_assisted_log", args=[cremona.pk]),
+    ):
+        assert admin.get(url).status_code == 404, url
+    assert consent(admin, sondrio, theirs).status_code == 404
+    assert start(admin, sondrio, theirs).status_code == 404
+    assert start(admin, cremona, theirs).status_code == 404
+    assert not AssistConsent.objects.exists() and not AssistedSession.objects.exists()
+    # a handover made on B never works on A's portal
+    other_admin, other_manager = manager_of(cremona, host="localhost")
+    consent(other_admin, cremona, theirs)
+    where = urlsplit(start(other_admin, cremona, theirs)["Location"])
+    assert portal_client("sondrio").get(where.path).status_code == 404
+
+
+def test_no_acting_without_consent_and_double_submits_change_nothing(sondrio):
+    person = resident(sondrio, "elena.gialli@example.it", "Elena", "Gialli")
+    admin, _manager = manager_of(sondrio, host="localhost")
+    refused = start(admin, sondrio, person)
+    assert refused["Location"] == reverse("welfare_admin_assist", args=[sondrio.pk, person.pk])
+    assert not AssistedSession.objects.exists()
+    assert consent(admin, sondrio, person, read="").status_code == 400  # not read: no record
+    assert consent(admin, sondrio, person, how="").status_code == 400
+    assert not AssistConsent.objects.exists()
+    moment = timezone.localtime().strftime("%Y-%m-%dT%H:%M")
+    consent(admin, sondrio, person, given_at=moment)
+    consent(admin, sondrio, person, given_at=moment)
+    assert AssistConsent.objects.count() == 1
+    first, second = start(admin, sondrio, person), start(admin, sondrio, person)
+    assert AssistedSession.objects.count() == 1
+    portal = portal_client(sondrio.slug)
+    portal.get(urlsplit(first["Location"]).path)
+    portal.get(urlsplit(second["Location"]).path)
+    portal.post(reverse("welfare:assisted-stop"))
+    portal.post(reverse("welfare:assisted-stop"))
+    assert AssistedAction.objects.filter(kind=K.START).count() == 1
+    assert AssistedAction.objects.filter(kind=K.STOP).count() == 1
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/shop/accounts/change-password/",
+        "/shop/accounts/profile/edit/",
+        "/shop/accounts/profile/delete/",
+        "/security/two-factor/",
+        "/shop/accounts/logout/",
+    ],
+)
+def test_sensitive_account_actions_are_refused_while_acting(sondrio, path):
+    person = resident(sondrio, "fabio.rosa@example.it", "Fabio", "Rosa")
+    _admin, portal, _manager = acting(sondrio, person)
+    response = portal.post(path, {"email": "ladro@example.it", "new_password1": "x"})
+    assert response.status_code == 403
+    person.refresh_from_db()
+    assert person.email == "fabio.rosa@example.it" and person.is_active
+    assert AssistedAction.objects.filter(citizen=person, kind=K.REFUSED).count() == 1
+    assert "Stai operando" in portal.get("/").content.decode()  # still acting
+
+
+def test_a_citizen_made_at_the_desk_bad_tax_code_writes_nothing(sondrio):
+    admin, manager = manager_of(sondrio, host="localhost")
+    url = reverse("welfare_admin_new_citizen", args=[sondrio.pk])
+    users = get_user_model().objects.count()
+    data = {"first_name": "Gino", "last_name": "Marrone", "tax_code": "ABC", "phone": "0342 1"}
+    response = admin.post(url, data)
+    assert response.status_code == 400
+    assert "16" in response.content.decode()  # the tax code's rule is said
+    assert get_user_model().objects.count() == users and not PaperResident.objects.exists()
+
+    data["tax_code"] = "mrrgni80a01f712z"
+    response = admin.post(url, data)
+    person = PaperResident.objects.get(territory=sondrio).user
+    assert response["Location"] == reverse("welfare_admin_assist", args=[sondrio.pk, person.pk])
+    assert not person.has_usable_password() and person.email == ""
+    found = admin.post(reverse("welfare_admin_citizens", args=[sondrio.pk]), {"q": "MRRGNI80A01F712Z"})
+    assert "Marrone" in found.content.decode()
+    assert admin.post(url, data).status_code == 400  # the same tax code again: nothing new
+    assert PaperResident.objects.count() == 1
