@@ -260,3 +260,56 @@ def test_a_citizen_made_at_the_desk_bad_tax_code_writes_nothing(sondrio):
     assert "Marrone" in found.content.decode()
     assert admin.post(url, data).status_code == 400  # the same tax code again: nothing new
     assert PaperResident.objects.count() == 1
+
+
+def test_an_application_filed_while_acting_says_so(sondrio):
+    from tests.programmes_support import open_programme, tax_code
+
+    programme = open_programme(sondrio)
+    person = resident(sondrio, "gaia.viola@example.it", "Gaia", "Viola")
+    _admin, portal, _manager = acting(sondrio, person)
+    url = f"/programmi/{programme.slug}/domanda/"
+    data = {
+        "tax_code": tax_code(7),
+        "household_size": "2",
+        "municipality": programme.municipalities[0],
+        "income_band": "isee-fino-6000",
+        "continue": "1",
+    }
+    response = portal.post(url, data)
+    assert response["Location"].endswith("/domanda/riepilogo/"), response.content.decode()[:300]
+    portal.post(f"/programmi/{programme.slug}/domanda/riepilogo/")
+    application = programme.applications.get(applicant=person)
+    assert application.channel == application.Channel.ASSISTED and application.protocol
+    filed = AssistedAction.objects.filter(citizen=person, kind=K.APPLICATION)
+    assert application.protocol in [a.detail for a in filed]
+
+
+def test_acting_costs_one_read_and_one_insert_and_the_list_is_flat(sondrio):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    person = resident(sondrio, "ugo.grigi@example.it", "Ugo", "Grigi")
+    own = portal_client(sondrio.slug)
+    own.force_login(person)
+    own.get("/shop/basket/")
+    with CaptureQueriesContext(connection) as as_citizen:
+        own.get("/shop/basket/")
+    _admin, portal, _manager = acting(sondrio, person)
+    portal.get("/shop/basket/")
+    with CaptureQueriesContext(connection) as as_manager:
+        portal.get("/shop/basket/")
+    extra = len(as_manager) - len(as_citizen)
+    assert extra == 2, [q["sql"][:90] for q in as_manager]  # the session, the log row
+    inserts = [q for q in as_manager if q["sql"].startswith("INSERT")]
+    assert len(inserts) == 1
+
+    listing = reverse("welfare:my-assisted-actions")
+    own.get(listing)
+    with CaptureQueriesContext(connection) as few:
+        assert own.get(listing).status_code == 200
+    for _n in range(5):
+        portal.get("/")
+    with CaptureQueriesContext(connection) as more:
+        assert own.get(listing).status_code == 200
+    assert len(more) == len(few) <= 25, (len(few), len(more))

@@ -2,7 +2,9 @@
 
 Every portal gets a welfare manager, ``welfare.<slug>@welfare.localhost``, in the portal's
 welfare managers' group; on every portal with income bands the demo citizen has the last band
-verified (made through the same function the managers' form uses, so it is logged).
+verified (made through the same function the managers' form uses, so it is logged), and
+on every portal with Social Points the demo citizen's consent to assisted mode is recorded
+at the first one, so its manager can act for them at once (portal/welfare/assisted.py).
 """
 
 from collections.abc import Callable
@@ -31,7 +33,29 @@ def welfare_managers(ensure_user: Callable) -> list[tuple[Territory, str]]:
         ensure_user(manager_email(territory), groups=[office.group])
         made.append((territory, manager_email(territory)))
         _demo_band(territory)
+        _demo_consent(territory)
     return made
+
+
+def _demo_consent(territory: Territory) -> None:
+    from django.utils import timezone
+
+    from .assisted import record_consent, valid_consent
+    from .models import AssistConsent
+
+    User = get_user_model()
+    person = User.objects.filter(email__iexact=DEMO_CITIZEN).first()
+    point = SocialPoint.objects.filter(territory=territory).first()
+    if person is None or point is None or valid_consent(territory, person) is not None:
+        return
+    record_consent(
+        territory,
+        person,
+        User.objects.get(email__iexact=manager_email(territory)),
+        how=AssistConsent.How.IN_PERSON,
+        given_at=timezone.now(),
+        social_point=point,
+    )
 
 
 def _demo_band(territory: Territory) -> None:

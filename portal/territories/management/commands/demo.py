@@ -46,6 +46,10 @@ class Command(BaseCommand):
                 "/shop/dashboard/counter/ as ordini.jonathan@welfare.localhost"
             )
         self.stdout.write(
+            "assisted mode: as welfare.cremona@welfare.localhost, admin → Welfare → "
+            "cittadino@example.it → “Act on the citizen's behalf” (consent already recorded)"
+        )
+        self.stdout.write(
             self.style.SUCCESS("\nDemo logins (admin: http://<portal>.localhost:8000/admin/):")
         )
         for login in logins:
