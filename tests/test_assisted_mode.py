@@ -104,9 +104,10 @@ def test_assisted_checkout_with_the_citizens_wallet_logged_and_listed(sondrio):
     citizen = portal_client(sondrio.slug)
     citizen.force_login(person)
     listed = citizen.get(reverse("welfare:my-assisted-actions")).content.decode()
-    assert reverse("welfare:my-assisted-actions") in citizen.get(
-        reverse("welfare:my-band")
-    ).content.decode()  # in the account's menu
+    assert (
+        reverse("welfare:my-assisted-actions")
+        in citizen.get(reverse("welfare:my-band")).content.decode()
+    )  # in the account's menu
     assert order.number in listed and manager.get_username() in listed
     with translation.override("it"):
         assert str(K.ORDER.label) in listed
@@ -256,7 +257,9 @@ def test_a_citizen_made_at_the_desk_bad_tax_code_writes_nothing(sondrio):
     person = PaperResident.objects.get(territory=sondrio).user
     assert response["Location"] == reverse("welfare_admin_assist", args=[sondrio.pk, person.pk])
     assert not person.has_usable_password() and person.email == ""
-    found = admin.post(reverse("welfare_admin_citizens", args=[sondrio.pk]), {"q": "MRRGNI80A01F712Z"})
+    found = admin.post(
+        reverse("welfare_admin_citizens", args=[sondrio.pk]), {"q": "MRRGNI80A01F712Z"}
+    )
     assert "Marrone" in found.content.decode()
     assert admin.post(url, data).status_code == 400  # the same tax code again: nothing new
     assert PaperResident.objects.count() == 1

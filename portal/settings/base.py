@@ -129,7 +129,7 @@ MIDDLEWARE = [
     "portal.content.routing.RememberedRoutesMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    # a welfare manager acting for a citizen: the citizen is request.user (portal/welfare/assisted.py)
+    # a welfare manager acting for a citizen: the citizen is request.user (welfare/assisted.py)
     "portal.welfare.middleware.AssistedModeMiddleware",
     "shop.basket.middleware.BasketMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",

@@ -256,9 +256,7 @@ def payment_link_token(citizen, basket_id: int, territory: Territory) -> str:
 
 def read_payment_link(token: str) -> dict | None:
     try:
-        return signing.loads(
-            token, salt=PAYMENT_LINK_SALT, max_age=PAYMENT_LINK_DAYS * 24 * 3600
-        )
+        return signing.loads(token, salt=PAYMENT_LINK_SALT, max_age=PAYMENT_LINK_DAYS * 24 * 3600)
     except signing.BadSignature:
         return None
 

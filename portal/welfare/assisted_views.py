@@ -115,7 +115,9 @@ def send_payment_link(request: HttpRequest) -> HttpResponse:
         AssistedAction.Kind.PAYMENT_LINK,
         _("to %(email)s, basket %(basket)s") % {"email": citizen.email, "basket": basket.pk},
     )
-    messages.success(request, _("The payment link has been sent to %(email)s.") % {"email": citizen.email})
+    messages.success(
+        request, _("The payment link has been sent to %(email)s.") % {"email": citizen.email}
+    )
     return redirect("basket:summary")
 
 
@@ -143,9 +145,7 @@ def my_assisted_actions(request: HttpRequest) -> HttpResponse:
     """ "Operazioni fatte per tuo conto": every request a manager made for me on this portal."""
     territory = _territory(request)
     rows = list(
-        AssistedAction.objects.filter(territory=territory, citizen=request.user)[
-            :ACTIONS_PAGE_SIZE
-        ]
+        AssistedAction.objects.filter(territory=territory, citizen=request.user)[:ACTIONS_PAGE_SIZE]
     )
     return TemplateResponse(
         request,

@@ -3,8 +3,9 @@
 Accounts are shared by every portal, so a citizen belongs to a territory by what they did
 there: signed up on the portal, applied to one of its programmes, ordered from its shop,
 or already had a band verified there, was entered at one of its offices or Social Points
-(a PaperResident, portal/welfare/assisted.py), or consented to be helped by its managers. A manager of A never finds, opens or changes a
-citizen who has only ever used B (404, as every other admin view of another portal).
+(a PaperResident, portal/welfare/assisted.py), or consented to be helped by its managers.
+A manager of A never finds, opens or changes a citizen who has only ever used B (404, as
+every other admin view of another portal).
 """
 
 import re
@@ -59,14 +60,22 @@ def search(territory: Territory, query: str) -> QuerySet:
         return citizens_of(territory).none()
     code = re.sub(r"\s+", "", query).upper()
     if TAX_CODE_RE.match(code):
-        matches = Q(
-            pk__in=Application.objects.filter(
-                programme__territory=territory, household_key=code
-            ).values("applicant")
-        ) | Q(
-            pk__in=CitizenBand.objects.filter(territory=territory, tax_code=code).values("citizen")
-        ) | Q(
-            pk__in=PaperResident.objects.filter(territory=territory, tax_code=code).values("user")
+        matches = (
+            Q(
+                pk__in=Application.objects.filter(
+                    programme__territory=territory, household_key=code
+                ).values("applicant")
+            )
+            | Q(
+                pk__in=CitizenBand.objects.filter(territory=territory, tax_code=code).values(
+                    "citizen"
+                )
+            )
+            | Q(
+                pk__in=PaperResident.objects.filter(territory=territory, tax_code=code).values(
+                    "user"
+                )
+            )
         )
     else:
         matches = Q()

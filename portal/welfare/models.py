@@ -245,6 +245,9 @@ class AssistConsent(models.Model):
         verbose_name = _("consent to assisted mode")
         verbose_name_plural = _("consents to assisted mode")
 
+    def __str__(self) -> str:
+        return f"{self.citizen_id}: {self.text_version} ({self.how})"
+
 
 class AssistedSession(models.Model):
     """A manager acting for a citizen on the territory's portal, for 30 minutes at most."""
@@ -268,6 +271,9 @@ class AssistedSession(models.Model):
     class Meta:
         ordering = ("-started_at", "-pk")
 
+    def __str__(self) -> str:
+        return f"{self.manager_id} → {self.citizen_id}"
+
 
 class AssistedAction(models.Model):
     """One request made while acting for a citizen: both people, the territory, the Social
@@ -284,9 +290,7 @@ class AssistedAction(models.Model):
         REFUSED = "refused", _("action refused")
         OTHER = "other", _("form sent")
 
-    session = models.ForeignKey(
-        AssistedSession, on_delete=models.CASCADE, related_name="actions"
-    )
+    session = models.ForeignKey(AssistedSession, on_delete=models.CASCADE, related_name="actions")
     territory = models.ForeignKey(
         "territories.Territory", on_delete=models.CASCADE, related_name="+"
     )
@@ -306,3 +310,6 @@ class AssistedAction(models.Model):
     class Meta:
         ordering = ("-at", "-pk")
         indexes = [models.Index(fields=["territory", "citizen", "-at"])]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.path}"
