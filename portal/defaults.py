@@ -105,11 +105,11 @@ PORTAL_COMMUNICATIONS_GROUP = "Comunicazione"
 # Programme credit (portal/programmes/expiry.py): owners of a wallet with money left are
 # e-mailed this many days before its expiry date, once.
 PORTAL_CREDIT_EXPIRY_NOTICE_DAYS = 7
+# Assisted mode (portal/welfare/assisted.py): the dotted path of an SMS sender for payment
+# links; empty (the default): no SMS provider, the option is not shown, e-mail only.
+PORTAL_SMS_BACKEND = ""
 
 
 def setting(name: str) -> Any:
     """Return the ``PORTAL_*`` setting ``name``: the project's value, or the default here."""
     return getattr(settings, name, globals()[name])
-# Assisted mode (portal/welfare/assisted.py): the dotted path of an SMS sender for payment
-# links; empty (the default): no SMS provider, the option is not shown, e-mail only.
-PORTAL_SMS_BACKEND = ""

@@ -7,7 +7,7 @@ Scoped as office.py: the territory from the manager's own, the citizen from its 
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -97,7 +97,8 @@ def assist(request: HttpRequest, territory_id: int, citizen_id: int) -> HttpResp
 
 @require_POST
 def start(request: HttpRequest, territory_id: int, citizen_id: int) -> HttpResponse:
-    """Open the session and hand it over to the portal's host (a signed, short-lived link)."""
+    """Open the session and give the link handing it over to the portal's host (signed,
+    short-lived)."""
     territory = _territory(request, territory_id)
     person = _person(territory, citizen_id)
     form = SocialPointChoice(territory, request.POST)
@@ -118,7 +119,18 @@ def start(request: HttpRequest, territory_id: int, citizen_id: int) -> HttpRespo
     if port not in ("80", "443"):
         host = f"{host}:{port}"
     path = reverse("welfare:assisted-enter", args=[token])
-    return HttpResponseRedirect(f"{request.scheme}://{host}{path}")
+    # a link, not a redirect: the admin's CSP (form-action 'self') stops a form's redirect
+    # to another host, and the manager sees where they are going
+    return TemplateResponse(
+        request,
+        "welfare/admin/assist_ready.html",
+        {
+            "territory": territory,
+            "person": person,
+            "url": f"{request.scheme}://{host}{path}",
+            "seconds": assisted.HANDOVER_SECONDS,
+        },
+    )
 
 
 def log(request: HttpRequest, territory_id: int) -> HttpResponse:
