@@ -36,6 +36,12 @@ REFUSED_NAMESPACES = {"security"}
 QUIET_VIEWS = {"welfare:assisted-stop", "welfare:assisted-enter"}
 
 
+def is_page(response: HttpResponse) -> bool:
+    return response.get("Content-Type", "").startswith("text/html") and (
+        response.status_code < 300 or response.status_code >= 400
+    )
+
+
 class AssistedModeMiddleware:
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
         self.get_response = get_response
@@ -101,6 +107,8 @@ class AssistedModeMiddleware:
         if match is not None and match.view_name in QUIET_VIEWS:
             return
         kind, detail = getattr(request, "assisted_action", (None, ""))
+        if kind is None and request.method == "GET" and not is_page(response):
+            return  # an image, a style sheet, a JSON answer: not a page seen
         if kind is None:
             order_after = request.session.get("checkout_order_id")
             namespace = match.namespace if match else ""
