@@ -154,10 +154,11 @@ def test_the_card_is_replaced_by_a_payment_link_the_citizen_opens(sondrio, setti
     citizen = portal_client(sondrio.slug)
     citizen.force_login(person)
     assert citizen.get(pay.path)["Location"] == "/shop/checkout/"
-    own = citizen.get(PAYMENT)
-    assert own.status_code in (200, 302)
-    if own.status_code == 200:
-        assert 'id="card-element"' in own.content.decode()  # the citizen pays by card
+    # the basket the manager filled is the citizen's own: they book and pay it by card
+    assert forme.product.get_title() in citizen.get("/shop/basket/").content.decode()
+    assert citizen.get("/shop/checkout/")["Location"] == "/shop/checkout/booking/"
+    assert book_for_myself(citizen, sondrio)["Location"] == PAYMENT
+    assert 'id="card-element"' in citizen.get(PAYMENT).content.decode()
     assert citizen.get(pay.path[:-5] + "xxxx/").status_code == 404  # a forged link
 
 
