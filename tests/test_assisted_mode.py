@@ -323,3 +323,35 @@ def test_acting_costs_one_read_and_one_insert_and_the_list_is_flat(sondrio):
     with CaptureQueriesContext(connection) as more:
         assert own.get(listing).status_code == 200
     assert len(more) == len(few) <= 25, (len(few), len(more))
+
+
+SENT_SMS = []
+
+
+def record_sms(to: str, body: str) -> None:
+    """Stands in for an SMS provider (none is configured in this project): keeps the message."""
+    SENT_SMS.append((to, body))
+
+
+def test_sms_is_offered_only_with_a_provider_and_sends_the_link(sondrio, settings):
+    forme, _bookshop = offers(sondrio)
+    admin, _manager = manager_of(sondrio, host="localhost")
+    admin.post(
+        reverse("welfare_admin_new_citizen", args=[sondrio.pk]),
+        {"first_name": "Ida", "last_name": "Sms", "tax_code": "SMSDIA80A41F712X", "phone": "333 1"},
+    )
+    person = PaperResident.objects.get(tax_code="SMSDIA80A41F712X").user
+    _admin, portal, _manager = acting(sondrio, person)
+    portal.post(f"/shop/basket/add/{forme.product_id}/", {"quantity": 1})
+    portal.get("/shop/checkout/")
+    book_for_myself(portal, sondrio)
+    page = portal.get(PAYMENT).content.decode()
+    assert 'name="by" value="sms"' not in page and 'id="card-element"' not in page
+    settings.PORTAL_SMS_BACKEND = "tests.test_assisted_mode.record_sms"
+    page = portal.get(PAYMENT).content.decode()
+    assert 'name="by" value="sms"' in page
+    SENT_SMS.clear()
+    portal.post(reverse("welfare:assisted-payment-link"), {"by": "sms"})
+    [(to, body)] = SENT_SMS
+    assert to == "333 1" and "/assistenza/paga/" in body
+    assert AssistedAction.objects.filter(citizen=person, kind=K.PAYMENT_LINK).count() == 1

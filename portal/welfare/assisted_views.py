@@ -13,6 +13,7 @@ from django.shortcuts import redirect
 from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils.module_loading import import_string
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -74,6 +75,29 @@ def sms_available() -> bool:
     return bool(setting("PORTAL_SMS_BACKEND"))
 
 
+def citizen_phone(citizen) -> str:
+    """The phone written down at the desk (portal/programmes/paper.py), or nothing."""
+    from portal.programmes.models import PaperResident
+
+    paper = PaperResident.objects.filter(user=citizen).only("phone").first()
+    return paper.phone if paper else ""
+
+
+def _send_sms(request, citizen, pay_url: str, territory) -> str | None:
+    """Send the link by SMS through the configured provider (a callable ``send(to, body)``);
+    the number it went to, or None when there is no provider or no phone."""
+    phone = citizen_phone(citizen)
+    if not (sms_available() and phone):
+        return None
+    send = import_string(setting("PORTAL_SMS_BACKEND"))
+    send(
+        to=phone,
+        body=_("%(portal)s: pay your order by card, after signing in: %(url)s")
+        % {"portal": territory.name, "url": pay_url},
+    )
+    return phone
+
+
 @require_POST
 def send_payment_link(request: HttpRequest) -> HttpResponse:
     """The manager sends the citizen a link to pay this basket by card themselves."""
@@ -83,6 +107,24 @@ def send_payment_link(request: HttpRequest) -> HttpResponse:
         raise Http404("Not acting for a citizen.")
     citizen = request.user
     basket = request.basket
+    if request.POST.get("by") == "sms":
+        if basket.is_empty:
+            messages.error(request, _("The basket is empty: there is nothing to pay."))
+            return redirect("basket:summary")
+        token = assisted.payment_link_token(citizen, basket.pk, territory)
+        pay_url = request.build_absolute_uri(reverse("welfare:assisted-pay", args=[token]))
+        phone = _send_sms(request, citizen, pay_url, territory)
+        if phone is None:
+            messages.error(request, _("The citizen has no phone number for an SMS."))
+            return redirect("checkout:payment-details")
+        request.assisted_action = (
+            AssistedAction.Kind.PAYMENT_LINK,
+            _("by SMS to %(phone)s, basket %(basket)s") % {"phone": phone, "basket": basket.pk},
+        )
+        messages.success(
+            request, _("The payment link has been sent by SMS to %(phone)s.") % {"phone": phone}
+        )
+        return redirect("basket:summary")
     if not citizen.email:
         messages.error(request, _("The citizen has no e-mail address: the link cannot be sent."))
         return redirect("checkout:payment-details")

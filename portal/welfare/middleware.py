@@ -11,6 +11,7 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 
+from portal.defaults import setting
 from portal.security.csp import is_staff_path
 
 from . import assisted
@@ -75,6 +76,7 @@ class AssistedModeMiddleware:
             ),
             0,
         )
+        request.assisted_sms = bool(setting("PORTAL_SMS_BACKEND"))  # the payment page's option
         request.user = session.citizen
         order_before = request.session.get("checkout_order_id")
         response = self.get_response(request)
