@@ -115,6 +115,10 @@ def test_assisted_checkout_with_the_citizens_wallet_logged_and_listed(sondrio):
         in citizen.get(reverse("welfare:my-band")).content.decode()
     )  # in the account's menu
     assert order.number in listed and manager.get_username() in listed
+    elsewhere = portal_client("cremona")
+    elsewhere.force_login(person)
+    other = elsewhere.get(reverse("welfare:my-assisted-actions")).content.decode()
+    assert order.number not in other and manager.get_username() not in other  # Sondrio's only
     with translation.override("it"):
         assert str(K.ORDER.label) in listed
     log = admin.get(reverse("welfare_admin_assisted_log", args=[sondrio.pk])).content.decode()
@@ -173,10 +177,12 @@ def test_the_session_ends_by_itself_after_thirty_minutes(sondrio):
     response = portal.get("/shop/basket/")
     assert response["Location"] == reverse("welfare:assisted-stop")
     notice = portal.get(response["Location"]).content.decode()
-    assert "30" in notice and "Stai operando" not in notice
+    assert "terminata da sola dopo 30 minuti" in notice and "Stai operando" not in notice
     session.refresh_from_db()
     assert session.ended_at is not None
-    assert "Stai operando" not in portal.get("/").content.decode()
+    back = portal.get("/")
+    assert "Stai operando" not in back.content.decode()
+    assert back.wsgi_request.user == manager  # the manager's own session again
     assert AssistedAction.objects.filter(citizen=person, kind=K.STOP).count() == 1
 
 
