@@ -361,3 +361,28 @@ def test_sms_is_offered_only_with_a_provider_and_sends_the_link(sondrio, setting
     [(to, body)] = SENT_SMS
     assert to == "333 1" and "/assistenza/paga/" in body
     assert AssistedAction.objects.filter(citizen=person, kind=K.PAYMENT_LINK).count() == 1
+
+
+def test_a_handover_link_opens_once_and_a_withdrawn_consent_stops_everything(sondrio):
+    person = resident(sondrio, "olga.ocra@example.it", "Olga", "Ocra")
+    admin, _manager = manager_of(sondrio, host="localhost")
+    consent(admin, sondrio, person)
+    link = urlsplit(handover_url(start(admin, sondrio, person))).path
+    portal = portal_client(sondrio.slug)
+    assert portal.get(link)["Location"] == "/"
+    assert portal.get(link)["Location"] == "/"  # clicked twice: still the same session
+    assert portal_client(sondrio.slug).get(link).status_code == 404  # a copied link: no
+    assert portal.post(reverse("welfare:my-assisted-actions")).status_code == 404  # not the manager
+
+    citizen = portal_client(sondrio.slug)
+    citizen.force_login(person)
+    listed = reverse("welfare:my-assisted-actions")
+    assert "Ritira il mio consenso" in citizen.get(listed).content.decode()
+    citizen.post(listed)
+    citizen.post(listed)  # twice: nothing more
+    assert AssistConsent.objects.filter(citizen=person, withdrawn_at__isnull=False).count() == 1
+    assert AssistedSession.objects.get(citizen=person).ended_at is not None
+    assert AssistedAction.objects.filter(citizen=person, kind=K.STOP).count() == 1
+    assert portal.get("/shop/basket/")["Location"] == reverse("welfare:assisted-stop")
+    start(admin, sondrio, person)  # no consent in force: refused
+    assert AssistedSession.objects.filter(citizen=person).count() == 1

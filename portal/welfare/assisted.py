@@ -77,6 +77,7 @@ def valid_consent(territory: Territory, citizen) -> AssistConsent | None:
             citizen=citizen,
             text_version=CONSENT_VERSION,
             given_at__gte=since,
+            withdrawn_at__isnull=True,
         )
         .order_by("-given_at", "-pk")
         .first()
@@ -287,3 +288,28 @@ def mark_applications(session: AssistedSession) -> str:
     )
     mine.filter(channel=Application.Channel.ONLINE).update(channel=Application.Channel.ASSISTED)
     return ", ".join(p for p in mine.values_list("protocol", flat=True) if p)
+
+
+def withdraw_consent(territory: Territory, citizen) -> int:
+    """The citizen withdraws every consent given here; open sessions for them end now.
+    How many consents were still in force (0 the second time)."""
+    now = timezone.now()
+    with transaction.atomic():
+        withdrawn = AssistConsent.objects.filter(
+            territory=territory, citizen=citizen, withdrawn_at__isnull=True
+        ).update(withdrawn_at=now)
+        for session in AssistedSession.objects.filter(
+            territory=territory, citizen=citizen, ended_at__isnull=True
+        ).select_related("manager", "social_point"):
+            end_session(session)
+    return withdrawn
+
+
+def first_use_of_handover(token: str) -> bool:
+    """Whether this is the first time ``token`` is used (a link opens one session once)."""
+    import hashlib
+
+    from django.core.cache import cache
+
+    key = "welfare-assisted-handover-" + hashlib.sha256(token.encode()).hexdigest()
+    return cache.add(key, 1, HANDOVER_SECONDS + 5)

@@ -34,6 +34,10 @@ def enter(request: HttpRequest, token: str) -> HttpResponse:
     if found is None:
         raise Http404("No such assisted session.")
     session, back = found
+    if not assisted.first_use_of_handover(token):
+        if request.session.get(assisted.SESSION_KEY) == session.pk:
+            return redirect("/")  # the same link clicked twice: already acting
+        raise Http404("This link has been used already.")
     if not (request.user.is_authenticated and request.user.pk == session.manager_id):
         login(request, session.manager, backend="django.contrib.auth.backends.ModelBackend")
     request.session[assisted.SESSION_KEY] = session.pk
@@ -183,9 +187,16 @@ def pay(request: HttpRequest, token: str) -> HttpResponse:
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
 def my_assisted_actions(request: HttpRequest) -> HttpResponse:
     """ "Operazioni fatte per tuo conto": every request a manager made for me on this portal."""
     territory = _territory(request)
+    if request.method == "POST":  # withdraw the consent (the manager acting cannot)
+        if getattr(request, "assisted_session", None) is not None:
+            raise Http404("Not while acting.")
+        if assisted.withdraw_consent(territory, request.user):
+            messages.success(request, _("Your consent has been withdrawn."))
+        return redirect("welfare:my-assisted-actions")
     rows = list(
         AssistedAction.objects.filter(territory=territory, citizen=request.user)[:ACTIONS_PAGE_SIZE]
     )
@@ -197,5 +208,6 @@ def my_assisted_actions(request: HttpRequest) -> HttpResponse:
             "active_tab": "assisted",
             "rows": rows,
             "limit": ACTIONS_PAGE_SIZE,
+            "consent": assisted.valid_consent(territory, request.user),
         },
     )

@@ -59,9 +59,9 @@ class AssistedModeMiddleware:
         )
         if session is None or not assisted.is_open(session):
             del request.session[assisted.SESSION_KEY]
-            if session is not None:
-                assisted.end_session(session)
-                request.session[assisted.ENDED_KEY] = "expired"
+            if session is not None:  # past its 30 minutes, or ended elsewhere (withdrawn)
+                expired = assisted.end_session(session)
+                request.session[assisted.ENDED_KEY] = "expired" if expired else "stopped"
             return HttpResponseRedirect(reverse("welfare:assisted-stop"))
         request.assisted_session = session
         request.assisted_manager = request.user

@@ -239,6 +239,7 @@ class AssistConsent(models.Model):
         SocialPoint, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     social_point_name = models.CharField(_("Social Point"), max_length=200, blank=True)
+    withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
 
     class Meta:
         ordering = ("-given_at", "-pk")
