@@ -95,8 +95,7 @@ def hold_for_order(order_number: str, plan: BandPlan) -> list[Hold]:
     """
     programmes = Programme.objects.in_bulk({ln.programme_id for ln in plan.lines})
     wanted = {
-        (programmes[ln.programme_id].budget_account_id, ln.position): ln.amount
-        for ln in plan.lines
+        (programmes[ln.programme_id].budget_account_id, ln.position): ln.amount for ln in plan.lines
     }
     with transaction.atomic():
         budgets = lock_accounts(*[p.budget_account for p in programmes.values()])
@@ -117,6 +116,15 @@ def hold_for_order(order_number: str, plan: BandPlan) -> list[Hold]:
             )
             for ln in sorted(plan.lines, key=lambda ln: ln.position)
         ]
+
+
+def held_by_budget(order_number: str) -> dict[int, Decimal]:
+    """What order ``order_number`` holds now on each budget account (by account id)."""
+    held: dict[int, Decimal] = {}
+    rows = holds_for_order(order_number).filter(status=Hold.Status.HELD)
+    for source_id, amount in rows.values_list("source_id", "amount"):
+        held[source_id] = held.get(source_id, ZERO) + amount
+    return held
 
 
 def _programmes_of(holds: list[Hold]) -> dict[int, Programme]:
@@ -163,9 +171,7 @@ def release_for_order(order_number: str) -> list[Transfer]:
 
 def line_reductions(order) -> dict[int, tuple[Hold, Programme]]:
     """The reductions of ``order``'s lines (held or captured), by line position (1-based)."""
-    holds = list(
-        holds_for_order(order.number).exclude(status=Hold.Status.RELEASED).order_by("pk")
-    )
+    holds = list(holds_for_order(order.number).exclude(status=Hold.Status.RELEASED).order_by("pk"))
     programmes = _programmes_of(holds) if holds else {}
     return {_position(h): (h, programmes[h.source_id]) for h in holds}
 

@@ -44,7 +44,7 @@ class Applied:
 
     @property
     def why(self) -> str:
-        """"−50% con la fascia B, finanziato da …" / "Gratuito con la fascia A, …"."""
+        """ "−50% con la fascia B, finanziato da …" / "Gratuito con la fascia A, …"."""
         values = {
             "percent": self.percent_off,
             "band": self.band_code,
@@ -78,8 +78,7 @@ def other_territory_notice() -> str:
 
 def exhausted_notice(programme_title: str) -> str:
     return _(
-        "The fund %(programme)s has not enough budget left for this service: full price "
-        "applies."
+        "The fund %(programme)s has not enough budget left for this service: full price applies."
     ) % {"programme": programme_title}
 
 
@@ -101,7 +100,9 @@ class BandTerms:
         their budgets. "" when no reduction applies (the prices are everyone's)."""
         if not self.reductions:
             return ""
-        parts = [f"{r.pk}:{r.percent_off}:{self.budgets.get(r.programme_id)}" for r in self.reductions]
+        parts = [
+            f"{r.pk}:{r.percent_off}:{self.budgets.get(r.programme_id)}" for r in self.reductions
+        ]
         return "band:" + ",".join(parts)
 
     def reduction_for(self, product, category_slugs) -> Reduction | None:
@@ -165,13 +166,14 @@ def forget_all() -> None:
         cache.set("welfare:reductions-version", 1, None)
 
 
-def band_terms(user, territory, today: date) -> BandTerms:
+def band_terms(user, territory, today: date, held_for: str | None = None) -> BandTerms:
     """``user``'s band terms on ``territory`` today: one query (none for a visitor).
 
     A citizen known to hold no band with reductions costs no query (:func:`_no_band_key`).
     The query reads every reduction of every band the citizen holds, on any portal, with its
     band, programme and budget: a band valid here gives its reductions; one that expired, or
-    one of another portal, gives none and a notice.
+    one of another portal, gives none and a notice. ``held_for``: the order being placed,
+    whose reductions held on the budgets count as still there (one query more).
     """
     if user is None or not user.is_authenticated or territory is None:
         return BandTerms()
@@ -190,9 +192,14 @@ def band_terms(user, territory, today: date) -> BandTerms:
     here = [r for r in rows if r.held_on == territory.pk and r.territory_id == territory.pk]
     valid = [r for r in here if r.held_until >= today]
     if valid:
-        return BandTerms(
-            reductions=valid, budgets={r.programme_id: r.budget_left for r in valid}
-        )
+        budgets = {r.programme_id: r.budget_left for r in valid}
+        if held_for:
+            from .funding import held_by_budget
+
+            held = held_by_budget(held_for)
+            for r in {r.programme_id: r for r in valid}.values():
+                budgets[r.programme_id] += held.get(r.programme.budget_account_id, ZERO)
+        return BandTerms(reductions=valid, budgets=budgets)
     if here:
         return BandTerms(notice=expired_notice(max(r.held_until for r in here)))
     if rows:

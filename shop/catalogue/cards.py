@@ -58,6 +58,7 @@ class ServiceCard:
     price: Decimal | None  # None: not offered here
     price_text: str  # "25 €", "Gratuito"… formatted for the active language
     delivery: tuple[str, ...] = ()  # how it is delivered: "Online", "A domicilio"…
+    category_slug: str = ""  # the first category's slug (what an income band may reduce)
     full_price_text: str = ""  # the price before an income band's reduction, or ""
     why: str = ""  # "−50% with band B, paid by …" (portal.welfare.pricing), or ""
 
@@ -147,6 +148,7 @@ def card_for(
         price=amount,
         price_text=price_text,
         delivery=delivery_labels(delivery_modes or "", language),
+        category_slug=category[1] if category else "",
         full_price_text=(
             format_price(full_amount, settings.OSCAR_DEFAULT_CURRENCY, language)
             if full_amount is not None and why
@@ -250,3 +252,60 @@ def service_cards(products, strategy) -> list[ServiceCard]:
             )
         )
     return cards
+
+
+def banded_cards(cards: list[ServiceCard], strategy) -> list[ServiceCard]:
+    """``cards`` as the request's citizen pays them: a card their income band reduces shows
+    the reduced price, the full one and why (``portal.welfare.pricing``); everyone else's
+    cards are returned as they are, with no query (the band is read once per request, by
+    the strategy)."""
+    user = getattr(strategy, "user", None)
+    if user is None or not user.is_authenticated or not hasattr(strategy, "band_terms"):
+        return cards
+    terms = strategy.band_terms
+    if not terms.active:
+        return cards
+    shared = CardList.now()
+    out = []
+    for card in cards:
+        if card.why or card.price is None or card.price <= 0:
+            out.append(card)
+            continue
+        product = _CardProduct(card.upc)
+        reduction = terms.reduction_for(product, {card.category_slug} - {""})
+        applied = terms.apply(reduction, card.price)[0] if reduction is not None else None
+        out.append(card if applied is None else _banded(card, applied, shared))
+    return out
+
+
+@dataclass(frozen=True)
+class _CardProduct:
+    """What an income band's reduction looks at of a listed service: its reference."""
+
+    upc: str
+    parent_id: None = None
+
+
+@lru_cache(maxsize=4096)
+def _banded(card: ServiceCard, applied, shared: CardList) -> ServiceCard:
+    """``card`` reduced by ``applied`` (remembered: the same card object for the same terms,
+    whose HTML is remembered by it)."""
+    from dataclasses import replace
+
+    amount = card.price - applied.off
+    with override(shared.language):
+        why = applied.why
+    if amount == 0:
+        price_text = shared.free_label
+    else:
+        price_text = format_price(amount, settings.OSCAR_DEFAULT_CURRENCY, shared.language)
+        full_text = format_price(card.price, settings.OSCAR_DEFAULT_CURRENCY, shared.language)
+        if card.price_text == shared.from_label % {"price": full_text}:  # sold in packages
+            price_text = shared.from_label % {"price": price_text}
+    return replace(
+        card,
+        price=amount,
+        price_text=price_text,
+        full_price_text=format_price(card.price, settings.OSCAR_DEFAULT_CURRENCY, shared.language),
+        why=why,
+    )

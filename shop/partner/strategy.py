@@ -14,7 +14,6 @@ from oscar.core.loading import get_model
 
 from shop.giftcards.pricing import price_for_options
 
-
 ZERO = Decimal("0.00")
 
 
@@ -39,9 +38,14 @@ class BandPrice(FixedPrice):
 class TerritoryStrategy(NoTax, Structured):
     """Prices include VAT (Italian consumer prices); services are not stock-limited."""
 
-    def __init__(self, request=None, territory=None):
+    def __init__(self, request=None, territory=None, *, user=None, placing=None):
         super().__init__(request)
         self.territory = territory if territory is not None else getattr(request, "territory", None)
+        if user is not None:
+            self.user = user
+        # a StripePayment being placed: its band prices are those of the day it was charged,
+        # with what it holds on the budgets counted as still there (see band_terms)
+        self._placing = placing
         self._offers: dict[int, list] = {}  # product id → its offers here, see preload()
         self._terms = None  # the citizen's income band terms, read once (band_terms)
         self._slugs: dict[int, frozenset[str]] = {}  # product id → category slugs
@@ -56,8 +60,12 @@ class TerritoryStrategy(NoTax, Structured):
 
             from portal.welfare.pricing import band_terms
 
+            placing = self._placing
             self._terms = band_terms(
-                getattr(self, "user", None), self.territory, timezone.localdate()
+                getattr(self, "user", None),
+                self.territory,
+                timezone.localdate(placing.created) if placing else timezone.localdate(),
+                held_for=placing.order_number if placing else None,
             )
         return self._terms
 
@@ -86,8 +94,15 @@ class TerritoryStrategy(NoTax, Structured):
         if not wanted or not self._band_needs_slugs():
             return
         from portal.programmes.checkout import category_slugs
+        from portal.territories.generations import remembered
 
-        found = category_slugs(wanted)
+        # kept until the portal's generation changes (a catalogue change bumps it)
+        found = remembered(
+            "band-slugs",
+            self.territory.pk,
+            tuple(sorted(wanted)),
+            lambda: category_slugs(wanted),
+        )
         for pk in wanted:
             self._slugs[pk] = found.get(pk, frozenset())
 

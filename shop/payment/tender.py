@@ -1,6 +1,6 @@
 """Split tender: an income band's reduction is paid by its programme's budget
-(``portal.welfare.funding``, the prices are already reduced); then programme wallets first (eligible lines only), then gift vouchers, the rest
-by card.
+(``portal.welfare.funding``; the prices are already reduced); then programme wallets first
+(eligible lines only), then gift vouchers, the rest by card.
 
 The wallets' side lives in ``portal.programmes.checkout`` (what each wallet pays of which
 line, held per line, captured with each line's cooperative) and the citizen's choice not to
