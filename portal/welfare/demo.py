@@ -2,7 +2,9 @@
 
 Every portal gets a welfare manager, ``welfare.<slug>@welfare.localhost``, in the portal's
 welfare managers' group; on every portal with income bands the demo citizen has the last band
-verified (made through the same function the managers' form uses, so it is logged).
+verified (made through the same function the managers' form uses, so it is logged), and a
+second demo citizen, ``cittadina.a@example.it``, the first band (on Sondrio: B −50%, A free
+on education and family services, paid by the fund's budget).
 """
 
 from collections.abc import Callable
@@ -17,6 +19,7 @@ from .generator import ensure_welfare_office
 from .models import CitizenBand, IncomeBand, SocialPoint
 
 DEMO_CITIZEN = "cittadino@example.it"
+DEMO_CITIZEN_FIRST_BAND = "cittadina.a@example.it"
 
 
 def manager_email(territory: Territory) -> str:
@@ -26,18 +29,22 @@ def manager_email(territory: Territory) -> str:
 def welfare_managers(ensure_user: Callable) -> list[tuple[Territory, str]]:
     """One welfare manager per portal, in the portal's welfare managers' group."""
     made = []
-    for territory in Territory.objects.order_by("slug"):
+    territories = list(Territory.objects.order_by("slug"))
+    if IncomeBand.objects.exists():
+        ensure_user(DEMO_CITIZEN_FIRST_BAND)
+    for territory in territories:
         office, _created = ensure_welfare_office(territory)
         ensure_user(manager_email(territory), groups=[office.group])
         made.append((territory, manager_email(territory)))
-        _demo_band(territory)
+        _demo_band(territory, DEMO_CITIZEN, ("-position", "-code"))
+        _demo_band(territory, DEMO_CITIZEN_FIRST_BAND, ("position", "code"))
     return made
 
 
-def _demo_band(territory: Territory) -> None:
+def _demo_band(territory: Territory, email: str, order: tuple[str, str]) -> None:
     User = get_user_model()
-    person = User.objects.filter(email__iexact=DEMO_CITIZEN).first()
-    band = IncomeBand.objects.filter(territory=territory).order_by("-position").first()
+    person = User.objects.filter(email__iexact=email).first()
+    band = IncomeBand.objects.filter(territory=territory).order_by(*order).first()
     if person is None or band is None:
         return
     if CitizenBand.objects.filter(territory=territory, citizen=person).exists():
