@@ -58,9 +58,9 @@ class ServiceCard:
     price: Decimal | None  # None: not offered here
     price_text: str  # "25 €", "Gratuito"… formatted for the active language
     delivery: tuple[str, ...] = ()  # how it is delivered: "Online", "A domicilio"…
-    category_slug: str = ""  # the first category's slug (what an income band may reduce)
     full_price_text: str = ""  # the price before an income band's reduction, or ""
     why: str = ""  # "−50% with band B, paid by …" (portal.welfare.pricing), or ""
+    pk: int = 0  # the product's id (an income band's reduction looks at all its categories)
 
 
 @lru_cache(maxsize=4096)
@@ -148,13 +148,13 @@ def card_for(
         price=amount,
         price_text=price_text,
         delivery=delivery_labels(delivery_modes or "", language),
-        category_slug=category[1] if category else "",
         full_price_text=(
             format_price(full_amount, settings.OSCAR_DEFAULT_CURRENCY, language)
             if full_amount is not None and why
             else ""
         ),
         why=why,
+        pk=pk,
     )
 
 
@@ -266,13 +266,17 @@ def banded_cards(cards: list[ServiceCard], strategy) -> list[ServiceCard]:
     if not terms.active:
         return cards
     shared = CardList.now()
+    priced = [c for c in cards if not c.why and c.price is not None and c.price > 0]
+    # all the categories of each product, as its page matches them (one query, kept)
+    strategy.load_category_slugs([_CardProduct(pk=c.pk, upc=c.upc) for c in priced])
+    priced = set(priced)  # cards are hashed by identity
     out = []
     for card in cards:
-        if card.why or card.price is None or card.price <= 0:
+        if card not in priced:
             out.append(card)
             continue
-        product = _CardProduct(card.upc)
-        reduction = terms.reduction_for(product, {card.category_slug} - {""})
+        product = _CardProduct(pk=card.pk, upc=card.upc)
+        reduction = terms.reduction_for(product, strategy.category_slugs_of(card.pk))
         applied = terms.apply(reduction, card.price)[0] if reduction is not None else None
         out.append(card if applied is None else _banded(card, applied, shared))
     return out
@@ -280,8 +284,10 @@ def banded_cards(cards: list[ServiceCard], strategy) -> list[ServiceCard]:
 
 @dataclass(frozen=True)
 class _CardProduct:
-    """What an income band's reduction looks at of a listed service: its reference."""
+    """What an income band's reduction looks at of a listed service: its id (for its
+    categories) and its reference."""
 
+    pk: int
     upc: str
     parent_id: None = None
 

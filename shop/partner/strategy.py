@@ -106,6 +106,11 @@ class TerritoryStrategy(NoTax, Structured):
         for pk in wanted:
             self._slugs[pk] = found.get(pk, frozenset())
 
+    def category_slugs_of(self, product_id: int) -> frozenset[str]:
+        """The category slugs (ancestors included) of a parent or standalone product, as
+        :meth:`load_category_slugs` read them: what its band reduction is matched against."""
+        return self._slugs.get(product_id, frozenset())
+
     def pricing_policy(self, product, stockrecord):
         price = super().pricing_policy(product, stockrecord)
         user = getattr(self, "user", None)
@@ -117,7 +122,7 @@ class TerritoryStrategy(NoTax, Structured):
         own = product.parent_id or product.pk
         if own not in self._slugs:
             self.load_category_slugs([product])
-        reduction = terms.reduction_for(product, self._slugs.get(own, frozenset()))
+        reduction = terms.reduction_for(product, self.category_slugs_of(own))
         if reduction is None:
             return BandPrice(price.currency, price.excl_tax, price.tax)
         applied, notice = terms.apply(reduction, price.incl_tax)
