@@ -401,3 +401,40 @@ def test_a_service_of_several_categories_costs_the_same_on_its_card_and_its_page
         card = listing[listing.index(f'data-service="{offer.product.upc}"') :][:3000]
         assert first.name in card, path  # the card names its first category
         assert "−50% con la fascia B" in card and half in card, path
+
+
+def test_each_package_choice_shows_its_band_price_and_why_as_the_basket_charges_it(territories):
+    sondrio = territories["sondrio"]
+    one = StockRecord.objects.filter(
+        territory=sondrio, product__structure="child", available=True, price__gt=0
+    ).first()
+    service = one.product.parent
+    other = service.children.exclude(pk=one.product_id).first()
+    StockRecord.objects.create(  # a second package sold here
+        product=other,
+        partner=one.partner,
+        territory=sondrio,
+        partner_sku=f"{one.partner_sku}-band-test",
+        price=Decimal("81.00"),
+        available=True,
+    )
+    packages = StockRecord.objects.filter(territory=sondrio, product__parent=service).order_by(
+        "product__sessions", "pk"
+    )
+    Category = get_model("catalogue", "Category")
+    service.categories.add(Category.objects.get(slug="educazione"))  # reduced by band B
+    client = signed_in(sondrio, with_band(sondrio, "B"))
+
+    page = client.get(service.get_absolute_url()).text
+    for offer in packages:
+        label = page[page.index(f'for="package-{offer.product_id}"') :]
+        label = label[: label.index("</label>")]
+        half = money_text((offer.price / 2).quantize(Decimal("0.01")))
+        assert half in label and money_text(offer.price) in label, label  # reduced and full
+        assert "−50% con la fascia B" in label, label
+
+    offer = packages[1]
+    client.post(f"/shop/basket/add/{service.pk}/", {"quantity": 1, "child_id": offer.product_id})
+    basket = client.get("/shop/basket/").text
+    assert money_text((offer.price / 2).quantize(Decimal("0.01"))) in basket
+    assert "−50% con la fascia B" in basket
