@@ -438,3 +438,32 @@ def test_each_package_choice_shows_its_band_price_and_why_as_the_basket_charges_
     basket = client.get("/shop/basket/").text
     assert money_text((offer.price / 2).quantize(Decimal("0.01"))) in basket
     assert "−50% con la fascia B" in basket
+
+
+def test_the_cooperatives_email_says_per_line_what_the_fund_pays_and_what_the_buyer(
+    territories, django_capture_on_commit_callbacks
+):
+    sondrio = territories["sondrio"]
+    offer = education_offer(sondrio)
+    user = with_band(sondrio, "A")
+    staff = {u.email for u in offer.partner.users.all()}
+    assert staff
+    client = at_payment(sondrio, user, offer)
+    page = client.get("/shop/checkout/payment-details/").text
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            "/shop/checkout/preview/",
+            {"action": "place_order", "wallets": "", "bands": shown(page, "bands")},
+        )
+
+    order = Order.objects.get(user=user)
+    told = [m for m in mail.outbox if set(m.to) & staff]
+    assert told and order.number in told[0].subject
+    body = told[0].body
+    line = body[body.index(offer.product.get_title()) :]
+    line = line[: line.index("\n*") if "\n*" in line else None]
+    full = money_text(offer.price)
+    assert f"Riduzione per fascia di reddito: −{full}" in line, body
+    assert "Fondo per i servizi a prezzo ridotto" in line
+    assert f"Ricevete 0,00\xa0€ dall'acquirente e {full}\xa0€ da Fondo" in line, body
