@@ -53,8 +53,9 @@ StockRecord = get_model("partner", "StockRecord")
 PAYMENT_PAGE_QUERIES = 14  # incl. the check that every service line is booked
 # incl. that check, tying the booking to the order line, looking for the programme-wallet
 # holds to capture (one query: a guest has none, a citizen's are captured per line) and the
-# campaign that may have brought the order (one query: portal/campaigns/attribution.py)
-PAY_QUERIES = 60
+# campaign that may have brought the order (one query: portal/campaigns/attribution.py), and
+# the income band reductions' holds to capture (one query: portal/welfare/funding.py)
+PAY_QUERIES = 61
 
 
 def italian(message_function) -> str:

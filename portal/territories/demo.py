@@ -177,4 +177,10 @@ def create_users() -> list[DemoLogin]:
         logins.append(
             DemoLogin("welfare manager (fasce di reddito)", territory.slug, email, DEMO_PASSWORD)
         )
+    from portal.welfare.demo import DEMO_CITIZEN_FIRST_BAND
+
+    if get_user_model().objects.filter(email__iexact=DEMO_CITIZEN_FIRST_BAND).exists():
+        logins.append(
+            DemoLogin("cittadina (fascia A: gratuito)", "*", DEMO_CITIZEN_FIRST_BAND, DEMO_PASSWORD)
+        )
     return logins

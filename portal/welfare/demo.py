@@ -2,9 +2,11 @@
 
 Every portal gets a welfare manager, ``welfare.<slug>@welfare.localhost``, in the portal's
 welfare managers' group; on every portal with income bands the demo citizen has the last band
-verified (made through the same function the managers' form uses, so it is logged), and
-on every portal with Social Points the demo citizen's consent to assisted mode is recorded
-at the first one, so its manager can act for them at once (portal/welfare/assisted.py).
+verified (made through the same function the managers' form uses, so it is logged), and a
+second demo citizen, ``cittadina.a@example.it``, the first band (on Sondrio: B −50%, A free
+on education and family services, paid by the fund's budget). On every portal with Social
+Points the demo citizen's consent to assisted mode is recorded at the first one, so its
+manager can act for them at once (portal/welfare/assisted.py).
 """
 
 from collections.abc import Callable
@@ -19,6 +21,7 @@ from .generator import ensure_welfare_office
 from .models import CitizenBand, IncomeBand, SocialPoint
 
 DEMO_CITIZEN = "cittadino@example.it"
+DEMO_CITIZEN_FIRST_BAND = "cittadina.a@example.it"
 
 
 def manager_email(territory: Territory) -> str:
@@ -28,11 +31,15 @@ def manager_email(territory: Territory) -> str:
 def welfare_managers(ensure_user: Callable) -> list[tuple[Territory, str]]:
     """One welfare manager per portal, in the portal's welfare managers' group."""
     made = []
-    for territory in Territory.objects.order_by("slug"):
+    territories = list(Territory.objects.order_by("slug"))
+    if IncomeBand.objects.exists():
+        ensure_user(DEMO_CITIZEN_FIRST_BAND)
+    for territory in territories:
         office, _created = ensure_welfare_office(territory)
         ensure_user(manager_email(territory), groups=[office.group])
         made.append((territory, manager_email(territory)))
-        _demo_band(territory)
+        _demo_band(territory, DEMO_CITIZEN, ("-position", "-code"))
+        _demo_band(territory, DEMO_CITIZEN_FIRST_BAND, ("position", "code"))
         _demo_consent(territory)
     return made
 
@@ -58,10 +65,10 @@ def _demo_consent(territory: Territory) -> None:
     )
 
 
-def _demo_band(territory: Territory) -> None:
+def _demo_band(territory: Territory, email: str, order: tuple[str, str]) -> None:
     User = get_user_model()
-    person = User.objects.filter(email__iexact=DEMO_CITIZEN).first()
-    band = IncomeBand.objects.filter(territory=territory).order_by("-position").first()
+    person = User.objects.filter(email__iexact=email).first()
+    band = IncomeBand.objects.filter(territory=territory).order_by(*order).first()
     if person is None or band is None:
         return
     if CitizenBand.objects.filter(territory=territory, citizen=person).exists():

@@ -58,6 +58,9 @@ class ServiceCard:
     price: Decimal | None  # None: not offered here
     price_text: str  # "25 €", "Gratuito"… formatted for the active language
     delivery: tuple[str, ...] = ()  # how it is delivered: "Online", "A domicilio"…
+    full_price_text: str = ""  # the price before an income band's reduction, or ""
+    why: str = ""  # "−50% with band B, paid by …" (portal.welfare.pricing), or ""
+    pk: int = 0  # the product's id (an income band's reduction looks at all its categories)
 
 
 @lru_cache(maxsize=4096)
@@ -83,8 +86,11 @@ def icon_for(categories) -> str:
     return DEFAULT_ICON
 
 
-def categories_of(product_ids: list[int]) -> dict[int, tuple[str, str]]:
-    """The first category (name, slug) of each product, in the catalogue's tree order."""
+def categories_of(
+    product_ids: list[int], slugs: dict[int, set[str]] | None = None
+) -> dict[int, tuple[str, str]]:
+    """The first category (name, slug) of each product, in the catalogue's tree order;
+    ``slugs``, when given, gets every category slug of each product (same query)."""
     first: dict[int, tuple[str, str]] = {}
     if not product_ids:
         return first
@@ -95,6 +101,8 @@ def categories_of(product_ids: list[int]) -> dict[int, tuple[str, str]]:
     )
     for product_id, name, slug in rows:
         first.setdefault(product_id, (name, slug))
+        if slugs is not None:
+            slugs.setdefault(product_id, set()).add(slug)
     return first
 
 
@@ -111,9 +119,14 @@ def card_for(
     is_parent: bool,
     delivery_modes: str,
     shared: "CardList",
+    full_amount: Decimal | None = None,
+    why: str = "",
 ) -> ServiceCard:
     """One service's card. ``amount`` is its price here (None: not offered here); for a
     service sold in packages (``is_parent``), its cheapest package, shown "from …".
+
+    ``full_amount`` and ``why``: the price before a citizen's income band reduction and
+    the reduction's reason (part of the key: a reduced card is never another's).
 
     Remembered: the same arguments give the same card object (see ``ServiceCard``)."""
     language = shared.language
@@ -135,6 +148,13 @@ def card_for(
         price=amount,
         price_text=price_text,
         delivery=delivery_labels(delivery_modes or "", language),
+        full_price_text=(
+            format_price(full_amount, settings.OSCAR_DEFAULT_CURRENCY, language)
+            if full_amount is not None and why
+            else ""
+        ),
+        why=why,
+        pk=pk,
     )
 
 
@@ -193,22 +213,28 @@ def service_cards(products, strategy) -> list[ServiceCard]:
     """One card per product, priced by ``strategy`` (the request's territory).
 
     Two queries whatever the number of products: the offers (``strategy.preload``) and the
-    categories.
+    categories (which the strategy uses too for a citizen's income band reductions).
     """
     shared = CardList.now()
     products = list(products)
     if hasattr(strategy, "preload"):
         strategy.preload(products)
-    categories = categories_of([p.pk for p in products])
+    slugs: dict[int, set[str]] = {}
+    categories = categories_of([p.pk for p in products], slugs)
+    if hasattr(strategy, "know_category_slugs"):  # an income band's category reductions
+        strategy.know_category_slugs({p.pk: slugs.get(p.pk, set()) for p in products})
     cards = []
     for product in products:
         if product.is_parent:
             # sold in packages: the cheapest package here (offered_in's from_price), with
             # no query for the packages themselves
             amount = getattr(product, "from_price", None)
+            full, why = None, ""
         else:
             price = strategy.fetch_for_product(product).price
             amount = price.incl_tax if price.exists else None
+            why = getattr(price, "why", "")
+            full = price.full_incl_tax if why else None
         cards.append(
             card_for(
                 pk=product.pk,
@@ -221,6 +247,71 @@ def service_cards(products, strategy) -> list[ServiceCard]:
                 is_parent=product.is_parent,
                 delivery_modes=product._own_or_parent("delivery_modes"),
                 shared=shared,
+                full_amount=full,
+                why=why,
             )
         )
     return cards
+
+
+def banded_cards(cards: list[ServiceCard], strategy) -> list[ServiceCard]:
+    """``cards`` as the request's citizen pays them: a card their income band reduces shows
+    the reduced price, the full one and why (``portal.welfare.pricing``); everyone else's
+    cards are returned as they are, with no query (the band is read once per request, by
+    the strategy)."""
+    user = getattr(strategy, "user", None)
+    if user is None or not user.is_authenticated or not hasattr(strategy, "band_terms"):
+        return cards
+    terms = strategy.band_terms
+    if not terms.active:
+        return cards
+    shared = CardList.now()
+    priced = [c for c in cards if not c.why and c.price is not None and c.price > 0]
+    # all the categories of each product, as its page matches them (one query, kept)
+    strategy.load_category_slugs([_CardProduct(pk=c.pk, upc=c.upc) for c in priced])
+    priced = set(priced)  # cards are hashed by identity
+    out = []
+    for card in cards:
+        if card not in priced:
+            out.append(card)
+            continue
+        product = _CardProduct(pk=card.pk, upc=card.upc)
+        reduction = terms.reduction_for(product, strategy.category_slugs_of(card.pk))
+        applied = terms.apply(reduction, card.price)[0] if reduction is not None else None
+        out.append(card if applied is None else _banded(card, applied, shared))
+    return out
+
+
+@dataclass(frozen=True)
+class _CardProduct:
+    """What an income band's reduction looks at of a listed service: its id (for its
+    categories) and its reference."""
+
+    pk: int
+    upc: str
+    parent_id: None = None
+
+
+@lru_cache(maxsize=4096)
+def _banded(card: ServiceCard, applied, shared: CardList) -> ServiceCard:
+    """``card`` reduced by ``applied`` (remembered: the same card object for the same terms,
+    whose HTML is remembered by it)."""
+    from dataclasses import replace
+
+    amount = card.price - applied.off
+    with override(shared.language):
+        why = applied.why
+    if amount == 0:
+        price_text = shared.free_label
+    else:
+        price_text = format_price(amount, settings.OSCAR_DEFAULT_CURRENCY, shared.language)
+        full_text = format_price(card.price, settings.OSCAR_DEFAULT_CURRENCY, shared.language)
+        if card.price_text == shared.from_label % {"price": full_text}:  # sold in packages
+            price_text = shared.from_label % {"price": price_text}
+    return replace(
+        card,
+        price=amount,
+        price_text=price_text,
+        full_price_text=format_price(card.price, settings.OSCAR_DEFAULT_CURRENCY, shared.language),
+        why=why,
+    )

@@ -52,6 +52,9 @@ class PackageChoice:
     price: Decimal | None
     currency: str
     provider: str
+    # the package's price when an income band reduces it (shown with the full price and
+    # why) or its fund cannot pay for it (shown with the notice why), else None
+    band_price: object = None
 
 
 def packages_of(product, strategy) -> list[PackageChoice]:
@@ -70,9 +73,21 @@ def packages_of(product, strategy) -> list[PackageChoice]:
                 price=info.price.incl_tax if info.price.exists else None,
                 currency=info.price.currency,
                 provider=info.stockrecord.partner.name if info.stockrecord else "",
+                band_price=_band_note(info.price, strategy),
             )
         )
     return choices
+
+
+def _band_note(price, strategy):
+    """``price`` if a package's own band note is to be shown: its reduction, or its fund
+    too short for it (a band that gives no reduction at all is said once, by the main
+    price)."""
+    if getattr(price, "why", ""):
+        return price
+    if getattr(price, "notice", "") and strategy.band_terms.active:
+        return price
+    return None
 
 
 CatalogueView = get_class("search.views", "CatalogueView")

@@ -37,7 +37,9 @@ class OrderPlacement(OrderPlacementMixin):
     def place_paid_order(self, payment, card_reference: str) -> object:
         """Write the order for ``payment`` (a locked StripePayment) and return it."""
         basket = payment.basket
-        basket.strategy = TerritoryStrategy(territory=payment.territory)
+        basket.strategy = TerritoryStrategy(
+            territory=payment.territory, user=payment.user, placing=payment
+        )
         self.request.basket = basket
         submission = self.build_submission(basket=basket, user=self.request.user)
         source_type, _ = SourceType.objects.get_or_create(name=CARD_SOURCE)

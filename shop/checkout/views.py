@@ -74,7 +74,24 @@ def wallets_changed_message() -> str:
     )
 
 
+def bands_changed_message() -> str:
+    return _(
+        "The prices changed since this page was shown: your income band's reduction no "
+        "longer applies as it did (the band expired or its fund ran out). Nothing has been "
+        "charged: please check the new amounts."
+    )
+
+
+def bands_as_shown(request, plan: tender.Tender) -> bool:
+    """Whether the income band reductions are still what the payment page showed (its
+    ``bands`` field; a client that sends none is not checked)."""
+    shown = request.POST.get("bands")
+    return shown is None or shown == (plan.bands.token if plan.bands else "")
+
+
 def tender_changed_message(error: Exception) -> str:
+    if isinstance(error, tender.BandsChanged):
+        return bands_changed_message()
     if isinstance(error, tender.WalletsChanged):
         return wallets_changed_message()
     return vouchers_changed_message()
@@ -85,6 +102,15 @@ def wallets_as_shown(request, plan: tender.Tender) -> bool:
     a client that sends none is not checked)."""
     shown = request.POST.get("wallets")
     return shown is None or shown == (plan.wallets.token if plan.wallets else "")
+
+
+def prices_changed(request) -> JsonResponse:
+    """Nothing charged: the payment page is shown again with the new amounts and why."""
+    messages.warning(request, bands_changed_message())
+    return JsonResponse(
+        {"error": bands_changed_message(), "reload": reverse("checkout:payment-details")},
+        status=409,
+    )
 
 
 def json_error(message: str, status: int) -> JsonResponse:
@@ -165,6 +191,8 @@ class PaymentDetailsView(core_views.PaymentDetailsView):
     # The no-card path (vouchers pay everything): Oscar's submit, refused if a card is due.
     def handle_payment(self, order_number, total, **kwargs):
         plan = tender.plan(self.request, self.request.basket, total.incl_tax)
+        if not bands_as_shown(self.request, plan):
+            raise UnableToTakePayment(bands_changed_message())
         if not wallets_as_shown(self.request, plan):
             raise UnableToTakePayment(wallets_changed_message())
         if plan.card > 0:
@@ -230,6 +258,8 @@ class CardPaymentView(PaymentDetailsView):
         if response := self.settle_previous_attempt(order_number):
             return response
         plan = self.tender_for(submission)
+        if not bands_as_shown(request, plan):
+            return prices_changed(request)
         if not wallets_as_shown(request, plan):
             return json_error(wallets_changed_message(), 409)
         if plan.card <= 0:
@@ -255,6 +285,8 @@ class CardPaymentView(PaymentDetailsView):
                 tender.hold(order_number, plan, basket.territory)
         except IntegrityError:
             return json_error(_("A payment for this basket is already in progress."), 409)
+        except tender.BandsChanged:
+            return prices_changed(request)
         except tender.VouchersChanged as error:
             return json_error(tender_changed_message(error), 409)
 

@@ -17,6 +17,7 @@ from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
 from django.utils import translation
+from django.utils.translation import gettext as _
 from oscar.core.loading import get_class, get_model
 
 from . import statuses
@@ -89,17 +90,21 @@ def _send(recipients: list[str], messages: dict, record_for=None) -> None:
 
 def send_cooperative_emails(order) -> int:
     """One e-mail to each cooperative of ``order``, listing only its lines; how many sent."""
+    ordered = list(
+        order.lines.select_related(
+            "partner",
+            "booking",
+            "booking__territory",
+            "product__product_class",
+            "product__parent__product_class",
+        ).order_by("pk")
+    )
     by_partner = defaultdict(list)
-    for line in order.lines.select_related(
-        "partner",
-        "booking",
-        "booking__territory",
-        "product__product_class",
-        "product__parent__product_class",
-    ):
+    for line in ordered:
         if line.partner_id:
             by_partner[line.partner].append(line)
     language = order.territory.default_language if order.territory_id else settings.LANGUAGE_CODE
+    band = _band_notes(order, ordered, language)
     sent = 0
     for partner, lines in by_partner.items():
         recipients = sorted(
@@ -115,10 +120,40 @@ def send_cooperative_emails(order) -> int:
             "lines": services,
             "vouchers": [line for line in lines if is_voucher(line)],
             "site": order.site,
+            "band": band,
         }
         _send(recipients, _render(COOPERATIVE_NEW_ORDER, language, context))
         sent += 1
     return sent
+
+
+def _band_notes(order, lines: list, language: str) -> dict[int, str]:
+    """What an income band took off each of ``order``'s ``lines`` (all of them, in order)
+    and who pays the cooperative what, by line id, in ``language``: the reduction from the
+    programme's budget, the rest from the buyer (``portal.welfare.funding``)."""
+    from oscar.templatetags.currency_filters import currency
+
+    from portal.welfare.funding import line_reductions
+
+    reductions = line_reductions(order)
+    if not reductions:
+        return {}
+    notes = {}
+    with translation.override(language):
+        for position, line in enumerate(lines, start=1):  # the holds' positions
+            found = reductions.get(position)
+            if found is None:
+                continue
+            held, programme = found
+            notes[line.pk] = _(
+                "Income band reduction: −%(amount)s, paid by %(programme)s. You receive "
+                "%(paid)s from the buyer and %(amount)s from %(programme)s."
+            ) % {
+                "amount": currency(held.amount, order.currency),
+                "programme": programme.title,
+                "paid": currency(line.line_price_incl_tax, order.currency),
+            }
+    return notes
 
 
 def send_line_status_email(line, old_status: str, new_status: str) -> bool:

@@ -142,11 +142,13 @@ class LineRefund:
 
 
 def refund_line(order, line, user=None, request_key: str = "") -> LineRefund:
-    """Refund order line ``line``: what wallets paid of it goes back to each wallet (once:
+    """Refund order line ``line``: an income band's reduction of it goes back to its
+    programme's budget, what wallets paid of it goes back to each wallet (once:
     repeating it changes nothing), the rest of the line by card, as far as the card can
     still be refunded. The wallets' sources and a "Refunded" event record it on the order.
     """
     from portal.programmes.checkout import line_shares, refund_line_share
+    from portal.welfare.funding import refund_line as band_refund
 
     zero = Decimal("0.00")
     with transaction.atomic():
@@ -173,6 +175,7 @@ def refund_line(order, line, user=None, request_key: str = "") -> LineRefund:
                 reference=f"wallet-refund:line:{line.pk}",
             )
             PaymentEventQuantity.objects.create(event=event, line=line, quantity=line.quantity)
+        band_refund(order, line)  # what the programme's budget paid of it, back to the budget
         card_part = line.line_price_incl_tax - share
         summary = card_refund_summary(order)
         card = zero

@@ -1,5 +1,6 @@
-"""Split tender: programme wallets first (eligible lines only), then gift vouchers, the rest
-by card.
+"""Split tender: an income band's reduction is paid by its programme's budget
+(``portal.welfare.funding``; the prices are already reduced); then programme wallets first
+(eligible lines only), then gift vouchers, the rest by card.
 
 The wallets' side lives in ``portal.programmes.checkout`` (what each wallet pays of which
 line, held per line, captured with each line's cooperative) and the citizen's choice not to
@@ -17,6 +18,8 @@ from typing import Any
 from django.http import HttpRequest
 from oscar.core.loading import get_model
 
+from portal.welfare import funding
+
 from . import wallets
 
 ZERO = Decimal("0.00")
@@ -32,6 +35,7 @@ class Tender:
     card: Decimal
     plan: Any = None  # the vouchers' own plan (shop.giftcards.redemption.TenderPlan)
     wallets: Any = None  # the wallets' plan (portal.programmes.checkout.WalletPlan)
+    bands: Any = None  # the income band reductions' plan (portal.welfare.funding.BandPlan)
 
     @property
     def wallet_amount(self) -> Decimal:
@@ -53,6 +57,12 @@ def plan(request: HttpRequest, basket: Any, total: Decimal) -> Tender:
     """The citizen's wallets pay their eligible lines first, then the vouchers applied pay
     what is left (never more than the total); the card the rest."""
     total = Decimal(total)
+    band_plan = funding.plan_for_basket(basket)
+    paid = _plan(request, basket, total)
+    return replace(paid, bands=band_plan if band_plan.lines else None)
+
+
+def _plan(request: HttpRequest, basket: Any, total: Decimal) -> Tender:
     wallet_plan = wallets.plan_for(request, basket, total)
     paid_by_wallets = wallet_plan.covered if wallet_plan is not None else ZERO
     redemption, session = _giftcards("redemption"), _giftcards("session")
@@ -82,6 +92,11 @@ class WalletsChanged(VouchersChanged):
     """A wallet no longer pays what the payment page said (its balance changed, it expired)."""
 
 
+class BandsChanged(VouchersChanged):
+    """An income band reduction is no longer what the payment page said (the band expired,
+    the programme's budget ran out): the prices must be shown again before charging."""
+
+
 def hold(order_number: str, tender: Tender, territory: Any = None) -> None:
     """Set the wallets' and vouchers' shares aside before the card is charged (all or
     nothing: if one cannot be held, none is)."""
@@ -89,10 +104,18 @@ def hold(order_number: str, tender: Tender, territory: Any = None) -> None:
 
     from portal.ledger.transfers import LedgerError
 
-    if tender.wallet_amount <= ZERO:
+    if tender.wallet_amount <= ZERO and tender.bands is None:
         _hold_vouchers(order_number, tender)
         return
     with transaction.atomic():
+        if tender.bands is not None:
+            try:
+                funding.hold_for_order(order_number, tender.bands)
+            except LedgerError as error:
+                raise BandsChanged(str(error)) from error
+        if tender.wallet_amount <= ZERO:
+            _hold_vouchers(order_number, tender)
+            return
         try:
             wallets.hold(order_number, tender.wallets, territory)
         except LedgerError as error:
@@ -113,14 +136,17 @@ def _hold_vouchers(order_number: str, tender: Tender) -> None:
 
 
 def capture(order_number: str) -> None:
-    """The order is placed: the held wallet and voucher money is spent on it."""
+    """The order is placed: the held band reductions, wallet and voucher money are spent."""
+    funding.capture_for_order(order_number)
     wallets.capture(order_number)
     if redemption := _giftcards("redemption"):
         redemption.capture_for_order(order_number)
 
 
 def release(order_number: str) -> None:
-    """The card failed or was abandoned: give any held wallet and voucher money back."""
+    """The card failed or was abandoned: give any held band reduction, wallet and voucher
+    money back."""
+    funding.release_for_order(order_number)
     wallets.release(order_number)
     if redemption := _giftcards("redemption"):
         redemption.release_for_order(order_number)

@@ -18,7 +18,7 @@ from django.template import Context
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
-from shop.catalogue.cards import ServiceCard, service_cards
+from shop.catalogue.cards import ServiceCard, banded_cards, service_cards
 
 register = template.Library()
 
@@ -41,6 +41,9 @@ def service_card_list_tag(
     # the engine's cached loader gives the theme's own template object (one per theme)
     card_template = context.template.engine.get_template(CARD_TEMPLATE)
     level, language = str(heading_level), get_language()
+    strategy = getattr(context.get("request"), "strategy", None)
+    if strategy is not None:  # a citizen's income band reductions (none: the same cards)
+        cards = banded_cards(cards, strategy)
     return mark_safe(
         "".join(rendered_card(card_template, card, level, item_class, language) for card in cards)
     )

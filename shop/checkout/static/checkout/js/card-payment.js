@@ -67,7 +67,9 @@
 
     var fields = { payment_method: typeof method === "string" ? method : method.id };
     if (data.wallets !== undefined) { fields.wallets = data.wallets; }  // what the page showed
+    if (data.bands !== undefined) { fields.bands = data.bands; }  // the band prices shown
     var payment = await post(data.payUrl, fields);
+    if (payment.reload) { window.location.assign(payment.reload); return; }  // prices changed
     if (payment.error) { return showError(payment.error); }
     if (payment.redirect) { window.location.assign(payment.redirect); return; }
     if (payment.requires_action) {
