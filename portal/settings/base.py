@@ -26,6 +26,7 @@ INSTALLED_APPS = [
     "portal.bookshop",
     "portal.ledger",
     "portal.programmes",
+    "portal.employers",
     "portal.welfare",
     "portal.newsletters",
     "portal.campaigns",
