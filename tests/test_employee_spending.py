@@ -21,6 +21,7 @@ from portal.employers import at_checkout, funding, spending
 from portal.employers.models import Employee, EmployeeWallet, Spend, WelfarePlan
 from portal.ledger.models import Account, Hold, Transfer
 from portal.programmes import checkout
+from shop.catalogue.fixture import load_catalogue
 from shop.checkout.views import wallets_changed_message
 from shop.customer.models import FamilyMember
 from shop.payment.models import StripePayment
@@ -390,3 +391,68 @@ def _clean_up(wallet) -> None:
         group.delete()
     Account.objects.filter(pk__in=accounts).delete()
     user.delete()
+
+
+WELFARE_PAGE = "/shop/accounts/welfare/"
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("stripe_settings")
+def test_my_company_welfare_page_shows_the_credit_what_it_buys_expiry_and_movements(
+    territories, padova
+):
+    wallet = employee_wallet(territories, "50.00", categories=("f-ter",))
+    user = wallet.employee.user
+    someone = employee_wallet(territories, "77.00", name="Altra Azienda S.r.l.")
+    client = signed_in("padova", user)
+    checkout_for(client, padova, user, [offer("padova", HOME_CARE)])
+    assert pay_shown(client, CARD_OK)["status"] == 200
+    order = Order.objects.get(user=user)
+    refund_line(order, order.lines.get())
+
+    page = client.get(WELFARE_PAGE).content.decode()
+
+    assert "Latteria Test S.p.A." in page and "Altra Azienda" not in page
+    assert euros(Decimal("50.00")) in page.split("Saldo")[1][:60]
+    assert wallet.plan.ends_on.strftime("%Y") in page
+    assert italian(lambda: spending.code_name("f-ter")) in page
+    elderly = load_catalogue().categories["anziani-e-domiciliarita"].name  # the f-ter category
+    assert elderly in page.split(italian(lambda: spending.code_name("f-ter")))[1][:300]
+    assert italian(lambda: spending.code_name("f-bis")) not in page  # not in the plan
+    for said in ("Credit granted by your employer", "Paid for order %(number)s"):
+        text = italian(lambda said=said: spending._(said) % {"number": order.number})
+        assert text in page, said
+    assert (
+        italian(lambda: spending._("Refund of order %(number)s") % {"number": order.number}) in page
+    )
+    assert f'href="{WELFARE_PAGE}"' in page  # the account tab
+    assert "Balance" in client.get(f"/en{WELFARE_PAGE}").content.decode()
+    assert someone  # their page is theirs: never on this one (above)
+    assert portal_client("padova").get(WELFARE_PAGE).status_code == 302  # sign in first
+
+
+@pytest.mark.django_db
+def test_my_company_welfare_page_queries_and_a_refused_plan(territories):
+    from tests.conftest import page_queries
+
+    wallet = employee_wallet(territories, "50.00")
+    user = wallet.employee.user
+    cold, warm, html = page_queries(signed_in("sondrio", user), WELFARE_PAGE)
+    more = support.plan(
+        wallet.plan.employer,
+        year=wallet.plan.year - 1,
+        title="Piano vecchio",
+        ends_on=timezone.localdate() - timedelta(days=3),
+    )
+    funding.wallet_for(more, wallet.employee)
+    cold2, warm2, html2 = page_queries(signed_in("sondrio", user), WELFARE_PAGE)
+    assert "Piano vecchio" in html2
+    ended = italian(
+        lambda: (
+            spending._("This welfare credit could be used until %(date)s.")
+            % {"date": more.ends_on.strftime("%d/%m/%Y")}
+        )
+    )
+    assert ended in html2
+    # one wallet or two (one of them refused): the same queries
+    assert (cold, warm, cold2, warm2) == (10, 6, 10, 6)
