@@ -177,3 +177,16 @@ def test_another_persons_family_member_cannot_be_chosen(territories):
     )
     assert response.status_code == 400
     assert not LineBooking.objects.exists()
+
+
+def test_the_demo_employee_has_a_mother_in_sondrio_once(territories):
+    from portal.territories.demo import ensure_user
+    from shop.customer.demo import EMPLOYEE, load_family_members
+
+    assert load_family_members(ensure_user) == 1
+    assert load_family_members(ensure_user) == 1  # re-runnable
+    mother = FamilyMember.objects.get(owner__email=EMPLOYEE)
+    assert (mother.relationship, mother.territory) == ("mother", territories["sondrio"])
+    client = portal_client("padova")
+    assert client.login(username=EMPLOYEE, password="demo")
+    assert "Rosa Ferrari" in client.get(LIST).content.decode()

@@ -52,3 +52,7 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"  {login.role:<34} {login.portal:<9} {login.email:<40} {login.password}"
             )
+        from shop.customer.demo import EMPLOYEE, load_family_members
+
+        if family := load_family_members(ensure_user):
+            self.stdout.write(f"family members: {family} saved by {EMPLOYEE} (mother in Sondrio)")
