@@ -109,7 +109,7 @@ def usable_wallets(user, today: date | None = None) -> list[EmployeeWallet]:
 
 
 def spent_account(plan: WelfarePlan, partner) -> Account:
-    """What ``plan``'s wallets spent with cooperative ``partner`` (its income, opened on first use)."""
+    """What ``plan``'s wallets spent with cooperative ``partner`` (opened on first use)."""
     return system_account(
         f"employer:{plan.employer.slug}:plan:{plan.year}:spent:{partner.pk}",
         name=_("%(plan)s: spent with %(cooperative)s")
