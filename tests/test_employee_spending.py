@@ -7,7 +7,6 @@ Against a real localstripe, as tests/test_wallet_checkout.py.
 """
 
 import re
-import threading
 from datetime import timedelta
 from decimal import Decimal
 
@@ -28,7 +27,7 @@ from shop.payment.models import StripePayment
 from shop.payment.refunds import refund_line
 from tests import employers_support as support
 from tests.conftest import portal_client
-from tests.programmes_support import in_own_connection
+from tests.programmes_support import at_once, in_own_connection
 from tests.stripe_support import (
     CARD_OK,
     localstripe_url,  # noqa: F401  (fixture)
@@ -331,32 +330,21 @@ def test_fifty_concurrent_spends_never_overspend_one_employer_wallet(territories
     """An employer wallet of 100 €, 50 checkouts holding 10 € each at once: exactly 10 get it."""
     wallet = in_own_connection(lambda: employee_wallet(territories, "100.00"))
     line = checkout.WalletLine(1, "servizio", None, None, Decimal("10.00"))
-    barrier = threading.Barrier(50)
-    results: list = [None] * 50
 
-    def hold_one(i):
-        try:
-            fresh = EmployeeWallet.objects.select_related(
-                "plan__employer", "employee", "account"
-            ).get(pk=wallet.pk)
-            use = checkout.WalletUse(
-                fresh, fresh.account.balance, [(line, Decimal("10.00"))], kind=at_checkout.EMPLOYER
-            )
-            barrier.wait()
-            results[i] = checkout.hold_for_order(
-                f"race-e{wallet.pk}-{i}", checkout.WalletPlan([use]), territories["padova"]
-            )
-        except Exception as exc:  # noqa: BLE001 — counted below
-            results[i] = exc
-        finally:
-            connection.close()
+    def hold_one(i, ready):
+        fresh = EmployeeWallet.objects.select_related("plan__employer", "employee", "account").get(
+            pk=wallet.pk
+        )
+        use = checkout.WalletUse(
+            fresh, fresh.account.balance, [(line, Decimal("10.00"))], kind=at_checkout.EMPLOYER
+        )
+        ready()
+        return checkout.hold_for_order(
+            f"race-e{wallet.pk}-{i}", checkout.WalletPlan([use]), territories["padova"]
+        )
 
     try:
-        threads = [threading.Thread(target=hold_one, args=(i,)) for i in range(50)]
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join()
+        results = at_once(50, hold_one)
         held = [r for r in results if isinstance(r, list)]
         refused = [r for r in results if isinstance(r, spending.LedgerError)]
         assert (len(held), len(refused)) == (10, 40), results

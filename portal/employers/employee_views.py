@@ -6,26 +6,16 @@ TUIR letters and the catalogue's categories under each.
 """
 
 from django.contrib.auth.decorators import login_required
-from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 
-from portal.ledger.models import Transfer
-from portal.programmes.checkout import order_number_in
+from portal.ledger.accounts import movements as account_movements
 from shop.catalogue.fixture import load_catalogue
 
-from . import funding, spending
+from . import spending
 from .models import EmployeeWallet
 from .tuir import code_name, mapping
-
-MOVEMENT_LABELS = {
-    funding.CREDIT_KIND: "credit",
-    funding.RETURN_KIND: "returned",
-    "hold": "paid",
-    "release": "released",
-    spending.REFUND_KIND: "refund",
-}
 
 
 def what_it_buys(letters: list[str]) -> list[dict]:
@@ -45,26 +35,6 @@ def what_it_buys(letters: list[str]) -> list[dict]:
     ]
 
 
-def movements_of(accounts: list[int]) -> dict[int, list[dict]]:
-    """Every transfer in or out of those wallet accounts, newest first, by account (one query)."""
-    found: dict[int, list[dict]] = {pk: [] for pk in accounts}
-    for made in Transfer.objects.filter(
-        Q(source_id__in=accounts) | Q(destination_id__in=accounts)
-    ).order_by("-created_at", "-pk"):
-        for pk in (made.source_id, made.destination_id):
-            if pk in found:
-                found[pk].append(
-                    {
-                        "at": made.created_at,
-                        "amount": made.amount if pk == made.destination_id else -made.amount,
-                        "what": MOVEMENT_LABELS.get(made.kind, ""),
-                        "kind": made.kind,
-                        "order": order_number_in(made.reference),
-                    }
-                )
-    return found
-
-
 @login_required
 def my_welfare(request: HttpRequest) -> HttpResponse:
     wallets = list(
@@ -72,7 +42,7 @@ def my_welfare(request: HttpRequest) -> HttpResponse:
         .select_related("plan__employer", "employee", "account")
         .order_by("-plan__ends_on", "pk")
     )
-    movements = movements_of([w.account_id for w in wallets])
+    movements = account_movements([w.account_id for w in wallets])
     items = []
     for wallet in wallets:
         try:

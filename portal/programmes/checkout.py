@@ -31,6 +31,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from oscar.core.loading import get_model
 
+from portal.ledger.accounts import order_number_in  # noqa: F401  (read from here too)
 from portal.ledger.models import Hold, Transfer
 from portal.ledger.transfers import lock_accounts, release_hold
 
@@ -302,12 +303,6 @@ def plan_wallets(
 def _reference(order_number: str, position: int | None = None) -> str:
     base = f"order:{order_number}:wallet:"
     return base if position is None else f"{base}{position}"
-
-
-def order_number_in(reference: str) -> str:
-    """The order number of a wallet movement's reference (``order:<number>:…``), or ""."""
-    kind, _sep, rest = reference.partition(":")
-    return rest.split(":", 1)[0] if kind == "order" else ""
 
 
 def _position(held: Hold) -> int:
