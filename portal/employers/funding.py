@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -50,7 +50,10 @@ def bank_account(employer: Employer) -> Account:
 def create_employer(*, slug: str, name: str, kind: str = Employer.Kind.COMPANY, territory=None):
     """A new employer with its admins' group and its funding account."""
     with transaction.atomic():
-        group, _created = Group.objects.get_or_create(name=f"Welfare aziendale: {name}"[:150])
+        group, _created = Group.objects.get_or_create(name=f"Welfare aziendale: {slug}"[:150])
+        group.permissions.add(
+            Permission.objects.get(content_type__app_label="wagtailadmin", codename="access_admin")
+        )
         account = system_account(
             f"employer:{slug}:funds",
             name=_("%(employer)s: welfare funds") % {"employer": name},
