@@ -28,10 +28,10 @@ def make_token(employee: Employee) -> str:
     return signing.dumps({"e": employee.pk, "d": _digest(employee.user)}, salt=SALT)
 
 
-def read_token(token: str, max_age: int = MAX_AGE) -> Employee | None:
+def read_token(token: str, max_age: int | None = None) -> Employee | None:
     """The employee the token invites, or None (expired, tampered, already used)."""
     try:
-        data = signing.loads(token, salt=SALT, max_age=max_age)
+        data = signing.loads(token, salt=SALT, max_age=MAX_AGE if max_age is None else max_age)
     except signing.BadSignature:  # SignatureExpired too
         return None
     employee = Employee.objects.select_related("user", "employer").filter(pk=data.get("e")).first()
