@@ -346,7 +346,8 @@ class TestImportViews:
         plan(company)
         client = admin_of(company)
         url = reverse("employers_admin_import", args=[company.pk])
-        text = f"nome,codice_fiscale,email,qualifica,data_inizio\nMaria Neri,{tax_code(9)},maria.neri@example.it,,01/02/2020\n"
+        text = "nome,codice_fiscale,email,qualifica,data_inizio\n"
+        text += f"Maria Neri,{tax_code(9)},maria.neri@example.it,,01/02/2020\n"
         shown = client.post(url, {"file": SimpleUploadedFile("e.csv", text.encode())})
         assert company.employees.count() == 0
         signed = shown.context["signed"]
