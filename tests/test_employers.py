@@ -412,3 +412,104 @@ class TestInvitations:
                 response = portal_client().get(f"{prefix}/welfare-aziendale/invito/{token}/")
                 assert response.status_code == 410
                 assert words in response.content.decode()
+
+
+# --- specs and commands ----------------------------------------------------------------------
+
+
+class TestSpecsAndCommands:
+    def test_the_demo_specs_are_valid_and_loading_twice_changes_nothing(self, territories):
+        from portal.employers import specs
+        from portal.employers.models import Employer, WelfarePlan
+
+        found, errors = specs.load_all()
+        assert errors == [] and {s.slug for s in found} >= {"latteria-cremonese"}
+        for spec in found:
+            specs.apply(spec)
+        counts = (Employer.objects.count(), WelfarePlan.objects.count())
+        for spec in found:
+            assert specs.apply(spec)[1] == 0
+        assert (Employer.objects.count(), WelfarePlan.objects.count()) == counts
+        assert Employer.objects.get(slug="latteria-cremonese").territory.slug == "cremona"
+
+    def test_a_broken_spec_names_file_and_key_and_nothing_is_written(self, tmp_path, territories):
+        from django.core.management import CommandError, call_command
+
+        from portal.employers.models import Employer
+
+        bad = tmp_path / "rotta.toml"
+        bad.write_text(
+            'slug = "rotta"\nname = "Rotta"\nterritory = "atlantide"\n'
+            '[[plans]]\nyear = 2026\ncredit = "12.345"\nends_on = 2026-12-31\n'
+            'categories = ["g"]\n',
+            encoding="utf-8",
+        )
+        with pytest.raises(CommandError, match="3 error"):
+            call_command("employers", "load", str(bad))
+        from portal.employers.specs import load_all
+
+        messages = [str(e) for e in load_all([str(bad)])[1]]
+        assert any("territory: no portal 'atlantide'" in m for m in messages)
+        assert any("plans[0].credit:" in m for m in messages)
+        assert any("plans[0].categories:" in m for m in messages)
+        assert not Employer.objects.filter(slug="rotta").exists()
+
+    def test_credit_command_shows_progress_and_refuses_without_funds(self, capsys):
+        from django.core.management import CommandError, call_command
+
+        company = employer()
+        the_plan = plan(company, credit="100.00")
+        employee(company), employee(company)
+        with pytest.raises(CommandError, match="Nothing was credited"):
+            call_command("employers", "credit", company.slug, str(the_plan.year))
+        fund(company, "200.00")
+        call_command("employers", "credit", company.slug, str(the_plan.year))
+        call_command("employers", "credit", company.slug, str(the_plan.year))
+        out = capsys.readouterr().out
+        assert "[##############################] 2/2" in out
+        assert "0 employee(s) credited (0.00 €), 2 already" in out
+        assert balance(company.funding_account) == Decimal("0.00")
+
+    def test_close_year_command_returns_credit_once(self, capsys):
+        from django.core.management import call_command
+
+        company, the_plan, _wallets = credited(n=2, credit="75.00")
+        day = (the_plan.ends_on + timedelta(days=1)).isoformat()
+        call_command("employers", "close-year", "--today", day)
+        call_command("employers", "close-year", "--today", day)
+        out = capsys.readouterr().out
+        assert "150.00 € returned" in out and "0.00 € returned" in out
+        assert balance(company.funding_account) == Decimal("150.00")
+
+
+class TestTransferMany:
+    def test_a_batch_moves_each_key_once_and_all_or_nothing(self):
+        from django.db.models import Sum
+
+        from portal.ledger.transfers import transfer_many
+
+        source = Account.objects.create(name="src", kind="funding")
+        bank = Account.objects.create(name="bank", kind="funding", allow_negative=True)
+        from portal.ledger.transfers import transfer
+
+        transfer(bank, source, Decimal("100.00"), kind="t")
+        a, b = (Account.objects.create(name=n, kind="wallet") for n in "ab")
+        with pytest.raises(InsufficientFunds):
+            transfer_many(source, [(a, "60.00", "k-a"), (b, "40.01", "k-b")], kind="t")
+        assert (balance(source), balance(a), Transfer.objects.filter(key="k-a").count()) == (
+            Decimal("100.00"),
+            Decimal("0.00"),
+            0,
+        )
+        transfer_many(source, [(a, "60.00", "k-a")], kind="t")
+        made = transfer_many(source, [(a, "60.00", "k-a"), (b, "40.00", "k-b")], kind="t")
+        assert [t.key for t in made] == ["k-b"]
+        assert (balance(source), balance(a), balance(b)) == (
+            Decimal("0.00"),
+            Decimal("60.00"),
+            Decimal("40.00"),
+        )
+        ids = [source.pk, bank.pk, a.pk, b.pk]
+        assert Account.objects.filter(pk__in=ids).aggregate(s=Sum("balance"))["s"] == 0
+        with pytest.raises(LedgerError):
+            transfer_many(source, [(a, "1.00", "same"), (b, "1.00", "same")], kind="t")
