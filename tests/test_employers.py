@@ -513,3 +513,27 @@ class TestTransferMany:
         assert Account.objects.filter(pk__in=ids).aggregate(s=Sum("balance"))["s"] == 0
         with pytest.raises(LedgerError):
             transfer_many(source, [(a, "1.00", "same"), (b, "1.00", "same")], kind="t")
+
+
+def test_the_invitation_page_labels_its_password_fields_and_has_one_heading(territories):
+    """WCAG 1.3.1 / 3.3.2: each password input has its label; one h1 says what the page is."""
+    from .employers_support import employee as make_employee
+
+    person = make_employee(employer(territories["cremona"]))
+    person.user.set_unusable_password()
+    person.user.save()
+    with translation_it():
+        body = (
+            portal_client()
+            .get(f"/welfare-aziendale/invito/{invitations.make_token(person)}/")
+            .content.decode()
+        )
+    for field in ("id_new_password1", "id_new_password2"):
+        assert f'<label for="{field}"' in body and f'id="{field}"' in body
+    assert body.count("<h1") == 1 and "Il tuo credito welfare" in body
+
+
+def translation_it():
+    from django.utils import translation
+
+    return translation.override("it")
