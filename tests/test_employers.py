@@ -537,3 +537,13 @@ def translation_it():
     from django.utils import translation
 
     return translation.override("it")
+
+
+def test_a_leaver_marked_ahead_keeps_the_credit_until_the_day_then_it_goes_back():
+    company, the_plan, [wallet] = credited(credit="80.00")
+    day = timezone.localdate() + timedelta(days=3)
+    assert funding.mark_left(wallet.employee, day) == Decimal("0.00")
+    spending.check_usable(wallet)  # still usable today
+    assert funding.close_year(timezone.localdate()) == {}
+    assert funding.close_year(day)[the_plan] == Decimal("80.00")
+    assert balance(company.funding_account) == Decimal("80.00")
