@@ -1,4 +1,4 @@
-"""Employees by CSV: a preview with per-row errors, then all rows or none; repeats change nothing."""
+"""Employees by CSV: a preview with per-row errors, all rows or none; repeats change nothing."""
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -9,6 +9,16 @@ from portal.employers.models import Employee
 from .employers_support import employer, plan, tax_code
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _italian():
+    """Messages as the portal's users read them (Italian, the default language)."""
+    from django.utils import translation
+
+    with translation.override("it"):
+        yield
+
 
 HEADER = "nome,codice_fiscale,email,qualifica,data_inizio\n"
 
@@ -33,7 +43,7 @@ def company():
 
 def test_the_tax_code_check_letter_is_verified():
     assert imports.tax_code(" rssmra80a01h501u ") == "RSSMRA80A01H501U"
-    with pytest.raises(imports.TaxCodeError, match="last letter"):
+    with pytest.raises(imports.TaxCodeError, match="ultima lettera"):
         imports.tax_code("RSSMRA80A01H501A")
     with pytest.raises(imports.TaxCodeError):
         imports.tax_code("RSSMRA80A01")
@@ -86,11 +96,11 @@ def test_bad_rows_are_each_named_and_nothing_is_imported(company):
     shown = imports.preview(company, bad)
     errors = {r.line: " ".join(r.errors) for r in shown.bad_rows}
     assert sorted(errors) == [3, 4, 5, 6, 7]
-    assert "last letter" in errors[3]
-    assert "already on line 2" in errors[4]
-    assert "Unknown grade 'dirigente'" in errors[5]
-    assert "not a date" in errors[6]
-    assert "not an e-mail" in errors[7]
+    assert "ultima lettera non corrisponde" in errors[3]
+    assert "è già alla riga 2" in errors[4]
+    assert "Qualifica 'dirigente' sconosciuta" in errors[5]
+    assert "non è una data" in errors[6]
+    assert "non è un indirizzo e-mail" in errors[7]
     with pytest.raises(imports.ImportRefused):
         imports.apply(company, bad)
     assert not Employee.objects.filter(employer=company).exists()

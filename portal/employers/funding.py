@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -50,7 +50,10 @@ def bank_account(employer: Employer) -> Account:
 def create_employer(*, slug: str, name: str, kind: str = Employer.Kind.COMPANY, territory=None):
     """A new employer with its admins' group and its funding account."""
     with transaction.atomic():
-        group, _created = Group.objects.get_or_create(name=f"Welfare aziendale: {name}"[:150])
+        group, _created = Group.objects.get_or_create(name=f"Welfare aziendale: {slug}"[:150])
+        group.permissions.add(
+            Permission.objects.get(content_type__app_label="wagtailadmin", codename="access_admin")
+        )
         account = system_account(
             f"employer:{slug}:funds",
             name=_("%(employer)s: welfare funds") % {"employer": name},
@@ -256,7 +259,8 @@ def mark_left(employee: Employee, day: date) -> Decimal:
 
 def close_year(today: date | None = None, *, plans=None) -> dict[WelfarePlan, Decimal]:
     """Plans whose credit ended before ``today``: unspent credit back to each employer; the
-    plans closed. Repeating it returns only what came back since (a refund)."""
+    plans closed; and the credit of employees whose leaving day has come since they were
+    marked. Repeating it returns only what came back since (a refund)."""
     today = today or timezone.localdate()
     plans = plans if plans is not None else WelfarePlan.objects.filter(ends_on__lt=today)
     returned: dict[WelfarePlan, Decimal] = {}
@@ -274,4 +278,11 @@ def close_year(today: date | None = None, *, plans=None) -> dict[WelfarePlan, De
                 status=WelfarePlan.Status.CLOSED, closed_at=timezone.now()
             )
         returned[plan] = total
+    leavers = EmployeeWallet.objects.filter(
+        account__balance__gt=0, employee__left_on__lte=today
+    ).select_related("account", "plan__employer", "employee")
+    for wallet in leavers.iterator():  # left on a day that was still to come when marked
+        made = return_unspent(wallet, reason=f"left:{wallet.employee.left_on:%Y-%m-%d}")
+        if made is not None:
+            returned[wallet.plan] = returned.get(wallet.plan, Decimal("0.00")) + made.amount
     return returned

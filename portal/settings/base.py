@@ -373,6 +373,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "portal.programmes.tasks.expire_credits",
         "schedule": 3600,
     },
+    # employer welfare: unspent credit of ended plan years back to the employers
+    # (`manage.py employers close-year` for cron; idempotent)
+    "close-employer-plan-years": {
+        "task": "portal.employers.tasks.close_plan_years",
+        "schedule": 3600,
+    },
 }
 
 # Stripe: by default the fake localstripe on loopback (`make demo` starts it, no keys, no

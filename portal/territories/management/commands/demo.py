@@ -45,6 +45,17 @@ class Command(BaseCommand):
                 f" — redeem it at http://{programme.territory.slug}.localhost:8000"
                 "/shop/dashboard/counter/ as ordini.jonathan@welfare.localhost"
             )
+        from portal.employers.demo import DEMO_EMPLOYEE, load_employers
+        from portal.territories.demo import DEMO_PASSWORD, DemoLogin
+
+        for employer, email in load_employers(ensure_user):
+            slug = employer.territory.slug if employer.territory else "*"
+            logins.append(
+                DemoLogin(f"HR {employer.name} (welfare aziendale)", slug, email, DEMO_PASSWORD)
+            )
+        logins.append(
+            DemoLogin("dipendente (welfare aziendale)", "*", DEMO_EMPLOYEE, DEMO_PASSWORD)
+        )
         self.stdout.write(
             self.style.SUCCESS("\nDemo logins (admin: http://<portal>.localhost:8000/admin/):")
         )
