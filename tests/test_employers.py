@@ -334,6 +334,10 @@ class TestEmployerViews:
         client.get(url)
         with django_assert_max_num_queries(30):
             assert client.get(url).status_code == 200
+        employees_url = reverse("employers_admin_employees", args=[company.pk])
+        client.get(employees_url)
+        with django_assert_max_num_queries(25):  # one query for the page of employees
+            assert client.get(employees_url).status_code == 200
 
 
 class TestImportViews:

@@ -26,7 +26,6 @@ INSTALLED_APPS = [
     "portal.bookshop",
     "portal.ledger",
     "portal.programmes",
-    "portal.employers",
     "portal.welfare",
     "portal.newsletters",
     "portal.campaigns",
@@ -107,6 +106,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_static",  # single-use recovery codes for a lost phone
     "csp",
     "anymail",  # e-mail through a provider where one is configured; its bounce webhooks
+    "portal.employers",  # last: its permissions and content types come after the others'
 ]
 
 MIDDLEWARE = [
