@@ -63,6 +63,7 @@ urlpatterns += i18n_patterns(
     path("shop/", include(apps.get_app_config("oscar").urls[0])),
     path("eventi/", include("portal.events.urls")),
     path("programmi/", include("portal.programmes.urls")),
+    path("welfare-aziendale/", include("portal.employers.urls")),
     path("trasparenza/", transparency_views.transparency, name="transparency"),
     path("", include("portal.welfare.urls")),  # /punti-sociali/, /la-mia-fascia/
     path("newsletter/", include("portal.newsletters.urls")),

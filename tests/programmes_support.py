@@ -69,3 +69,26 @@ def in_own_connection(work):
     thread.start()
     thread.join()
     return result["value"]
+
+
+def at_once(count: int, work) -> list:
+    """``work(i, ready)`` for each ``i`` below ``count``, each in a thread with its own
+    connection; ``ready()`` waits until every thread is there (then they race). What each
+    returned, or the exception it raised."""
+    barrier = threading.Barrier(count)
+    results: list = [None] * count
+
+    def run(i):
+        try:
+            results[i] = work(i, barrier.wait)
+        except Exception as exc:  # noqa: BLE001 — the caller counts them
+            results[i] = exc
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return results

@@ -365,6 +365,46 @@ PATTERNS = {
     ("welfare_admin_assisted_log", "admin/welfare/<int:territory_id>/assistenza/registro/"): {
         "territory_id": "territory"
     },
+    # employer welfare (portal/employers/admin_views.py): the victim's employer, its employee
+    # and plan; new employers, funding and crediting are for superusers only
+    ("employers_admin_index", "admin/employers/"): {},
+    ("employers_admin_new", "admin/employers/new/"): {},
+    ("employers_admin_dashboard", "admin/employers/<int:employer_id>/"): {
+        "employer_id": "employer"
+    },
+    ("employers_admin_export", "admin/employers/<int:employer_id>/figures.csv"): {
+        "employer_id": "employer"
+    },
+    ("employers_admin_employees", "admin/employers/<int:employer_id>/employees/"): {
+        "employer_id": "employer"
+    },
+    ("employers_admin_import", "admin/employers/<int:employer_id>/import/"): {
+        "employer_id": "employer"
+    },
+    ("employers_admin_invite", "admin/employers/<int:employer_id>/invite/"): {
+        "employer_id": "employer"
+    },
+    (
+        "employers_admin_leaver",
+        "admin/employers/<int:employer_id>/employees/<int:employee_id>/leaver/",
+    ): [
+        {"employer_id": "employer", "employee_id": "employee"},
+        {"employer_id": "attacker_employer", "employee_id": "employee"},
+    ],
+    ("employers_admin_plan_new", "admin/employers/<int:employer_id>/plans/new/"): {
+        "employer_id": "employer"
+    },
+    ("employers_admin_plan", "admin/employers/<int:employer_id>/plans/<int:plan_id>/"): [
+        {"employer_id": "employer", "plan_id": "welfare_plan"},
+        {"employer_id": "attacker_employer", "plan_id": "welfare_plan"},
+    ],
+    (
+        "employers_admin_credit",
+        "admin/employers/<int:employer_id>/plans/<int:plan_id>/credit/",
+    ): {"employer_id": "employer", "plan_id": "welfare_plan"},
+    ("employers_admin_funding", "admin/employers/<int:employer_id>/funding/"): {
+        "employer_id": "employer"
+    },
     # the municipality officers' queue (portal/programmes/office.py)
     ("programmes_admin_index", "admin/programmi/"): {},
     ("programmes_admin_queue", "admin/programmi/<int:programme_id>/"): {
@@ -1102,6 +1142,7 @@ def plant(victim, attacker) -> dict:
 
     programme, application, attachment = _plant_programme(victim)
     welfare_citizen, social_point = _plant_welfare(victim)
+    victim_employer, victim_employee, victim_plan = _plant_employer(victim)
 
     from tests.newsletter_support import issue
 
@@ -1148,8 +1189,31 @@ def plant(victim, attacker) -> dict:
         attacker_territory=attacker.pk,
         welfare_citizen=welfare_citizen.pk,
         social_point=social_point.pk,
+        employer=victim_employer.pk,
+        employee=victim_employee.pk,
+        welfare_plan=victim_plan.pk,
+        attacker_employer=_attacker_employer(attacker).pk,
     )
     return objects
+
+
+def _plant_employer(victim):
+    """An employer based in the victim, with an employee (a canary) and a plan."""
+    from tests.employers_support import employee, employer, plan
+
+    company = employer(victim, slug=f"zqxk-{victim.slug}", name=f"{CANARY_WORD} zqxk-employer")
+    person = citizen("zqxk-employee@example.it")
+    person.first_name = "zqxk-employee"
+    person.save()
+    return company, employee(company, user=person), plan(company, title="zqxk-plan")
+
+
+def _attacker_employer(attacker):
+    from portal.employers.models import Employer
+    from tests.employers_support import employer
+
+    found = Employer.objects.filter(slug=f"attacker-{attacker.slug}").first()
+    return found or employer(attacker, slug=f"attacker-{attacker.slug}")
 
 
 def _plant_welfare(victim):
@@ -1285,6 +1349,7 @@ def roles(attacker) -> dict[str, object]:
         "catalogue manager": user(f"catalogue-{attacker.slug}", [catalogue_managers_group()[0]]),
         "municipality officer": user(f"office-{attacker.slug}", [attacker.office.group]),
         "welfare manager": user(f"welfare-{attacker.slug}", [attacker.welfare_office.group]),
+        "employer admin": user(f"hr-{attacker.slug}", [_attacker_employer(attacker).admins]),
     }
 
 

@@ -5,13 +5,11 @@ wallet; 50 concurrent spends on one wallet (PostgreSQL).
 Against a real localstripe, as tests/test_payments.py; the citizen is signed in.
 """
 
-import threading
 from datetime import timedelta
 from decimal import Decimal
 
 import pytest
 from django.conf import settings
-from django.db import connection
 from django.utils import timezone
 from oscar.core.loading import get_model
 
@@ -23,7 +21,7 @@ from shop.checkout.views import wallets_changed_message
 from shop.payment import gateway
 from shop.payment.models import StripePayment
 from shop.payment.refunds import refund_line
-from tests.programmes_support import in_own_connection
+from tests.programmes_support import at_once, in_own_connection
 from tests.stripe_support import (
     CARD_DECLINED_AT_CHARGE,
     CARD_OK,
@@ -345,30 +343,17 @@ def test_fifty_concurrent_checkouts_never_overspend_one_wallet(territories):
     territory = territories["sondrio"]
     wallet = in_own_connection(lambda: credited_wallet(territory, new_citizen(), "100.00"))
     line = checkout.WalletLine(1, "servizio", None, None, Decimal("10.00"))
-    barrier = threading.Barrier(50)
-    results: list = [None] * 50
 
-    def hold_one(i):
-        try:
-            fresh = Wallet.objects.select_related("programme__territory", "account").get(
-                pk=wallet.pk
-            )
-            use = checkout.WalletUse(fresh, fresh.account.balance, [(line, Decimal("10.00"))])
-            barrier.wait()
-            results[i] = checkout.hold_for_order(
-                f"race-{wallet.pk}-{i}", checkout.WalletPlan([use]), territory
-            )
-        except Exception as exc:  # noqa: BLE001 — counted below
-            results[i] = exc
-        finally:
-            connection.close()
+    def hold_one(i, ready):
+        fresh = Wallet.objects.select_related("programme__territory", "account").get(pk=wallet.pk)
+        use = checkout.WalletUse(fresh, fresh.account.balance, [(line, Decimal("10.00"))])
+        ready()
+        return checkout.hold_for_order(
+            f"race-{wallet.pk}-{i}", checkout.WalletPlan([use]), territory
+        )
 
     try:
-        threads = [threading.Thread(target=hold_one, args=(i,)) for i in range(50)]
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join()
+        results = at_once(50, hold_one)
         held = [r for r in results if isinstance(r, list)]
         refused = [r for r in results if isinstance(r, spending.LedgerError)]
         assert (len(held), len(refused)) == (10, 40), results

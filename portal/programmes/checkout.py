@@ -15,17 +15,23 @@ Each hold is one wallet's share of one line, referenced ``order:<number>:wallet:
 (the line's place in the basket, which is its place in the order: Oscar writes the order's
 lines in basket order), so the capture knows the line's cooperative and a refund of that
 line knows what to give back to which wallet, from the ledger alone.
+
+Another kind of wallet (an employer's welfare wallet, ``portal.employers.at_checkout``) takes
+part in the same tender through a :class:`WalletKind`: what it may pay, how it is held,
+captured and refunded. The functions below take the kinds in play (``kinds``; the
+programmes' alone by default) and tell a wallet's kind by its model.
 """
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import Any, Protocol
 
 from django.db import transaction
 from django.utils.translation import gettext as _
 from oscar.core.loading import get_model
 
+from portal.ledger.accounts import order_number_in  # noqa: F401  (read from here too)
 from portal.ledger.models import Hold, Transfer
 from portal.ledger.transfers import lock_accounts, release_hold
 
@@ -47,20 +53,106 @@ class WalletLine:
     category_slugs: frozenset[str] = frozenset()
 
 
+class WalletKind(Protocol):
+    """What the tender needs of one kind of wallet (its model has an ``account``)."""
+
+    model: type
+
+    def key(self, wallet) -> int | str:
+        """The wallet's id on the payment page and in the session (unique across kinds)."""
+
+    def title(self, wallet) -> str: ...
+
+    def refusal(self, wallet, territory) -> str:
+        """Why ``wallet`` cannot pay anything on ``territory`` now; "" when it can."""
+
+    def why_not(self, wallet, line: WalletLine) -> str:
+        """Why ``wallet`` may not pay ``line``; "" when it may."""
+
+    def hold(self, wallet, amount: Decimal, *, reference: str, key: str, territory) -> Hold: ...
+
+    def capture(self, held: Hold, wallet, order_line) -> Transfer: ...
+
+    def refund(self, held: Hold, wallet, order_line, *, reference: str, key: str) -> Transfer: ...
+
+    def wallets_of(self, account_ids: set[int]) -> dict[int, Any]:
+        """This kind's wallets of those ledger accounts, by account id."""
+
+
+class ProgrammeWallets:
+    """A programme's wallet: pays on its own portal, for the programme's services."""
+
+    model = Wallet
+
+    def key(self, wallet) -> int:
+        return wallet.pk
+
+    def title(self, wallet) -> str:
+        return wallet.programme.title
+
+    def refusal(self, wallet, territory) -> str:
+        try:
+            spending.check_usable(wallet, territory)
+        except spending.WalletRefused as refusal:
+            return str(refusal)
+        return ""
+
+    def why_not(self, wallet, line: WalletLine) -> str:
+        if spending.may_buy(wallet.programme, line.product, line.partner, line.category_slugs):
+            return ""
+        return why_not(wallet.programme, line)
+
+    def hold(self, wallet, amount, *, reference, key, territory) -> Hold:
+        return spending.hold_spend(
+            wallet, amount, reference=reference, key=key, territory=territory
+        )
+
+    def capture(self, held, wallet, order_line) -> Transfer:
+        return spending.capture_spend(held, wallet, order_line.partner)
+
+    def refund(self, held, wallet, order_line, *, reference, key) -> Transfer:
+        return spending.refund_spend(
+            wallet, held.amount, order_line.partner, reference=reference, key=key
+        )
+
+    def wallets_of(self, account_ids) -> dict[int, Wallet]:
+        wallets = Wallet.objects.filter(account_id__in=account_ids).select_related(
+            "programme__territory"
+        )
+        return {w.account_id: w for w in wallets}
+
+
+PROGRAMME = ProgrammeWallets()
+KINDS: tuple[WalletKind, ...] = (PROGRAMME,)
+
+
+def kind_of(wallet, kinds=KINDS) -> WalletKind:
+    return next(kind for kind in kinds if isinstance(wallet, kind.model))
+
+
 @dataclass
 class WalletUse:
     """One wallet at this checkout: what it pays per line, what it may not pay and why."""
 
-    wallet: Wallet
+    wallet: Any
     available: Decimal
     covers: list[tuple[WalletLine, Decimal]] = field(default_factory=list)
     not_covered: list[tuple[WalletLine, str]] = field(default_factory=list)
     refused: str = ""  # why it cannot pay anything here (expired, another portal)
     declined: bool = False  # the citizen chose not to use it for this order
+    kind: WalletKind = PROGRAMME
+
+    @property
+    def key(self) -> int | str:
+        return self.kind.key(self.wallet)
+
+    @property
+    def title(self) -> str:
+        return self.kind.title(self.wallet)
 
     @property
     def programme(self):
-        return self.wallet.programme
+        return getattr(self.wallet, "programme", None)
 
     @property
     def amount(self) -> Decimal:
@@ -76,6 +168,11 @@ class WalletPlan:
         return sum((use.amount for use in self.uses), ZERO)
 
     @property
+    def has_employer(self) -> bool:
+        """Whether a wallet of another kind than the programmes' takes part (the page's title)."""
+        return any(use.kind is not PROGRAMME for use in self.uses)
+
+    @property
     def paying(self) -> list[WalletUse]:
         return [use for use in self.uses if use.amount > 0]
 
@@ -88,7 +185,7 @@ class WalletPlan:
     def token(self) -> str:
         """What the payment page showed, to compare with what is about to be held."""
         return ",".join(
-            f"{use.wallet.pk}:{line.position}:{amount}"
+            f"{use.key}:{line.position}:{amount}"
             for use in self.paying
             for line, amount in use.covers
         )
@@ -167,7 +264,8 @@ def plan_wallets(
     lines: Iterable[WalletLine],
     *,
     total: Decimal,
-    declined: Iterable[int] = (),
+    declined: Iterable[int | str] = (),
+    kinds: tuple[WalletKind, ...] = KINDS,
 ) -> WalletPlan:
     """What each wallet pays of each line (never more than the lines nor ``total``).
 
@@ -180,20 +278,17 @@ def plan_wallets(
     left_total = Decimal(total)
     plan = WalletPlan()
     for wallet in wallets:
-        use = WalletUse(wallet=wallet, available=wallet.account.balance)
+        kind = kind_of(wallet, kinds)
+        use = WalletUse(wallet=wallet, available=wallet.account.balance, kind=kind)
         plan.uses.append(use)
-        try:
-            spending.check_usable(wallet, territory)
-        except spending.WalletRefused as refusal:
-            use.refused = str(refusal)
+        if refusal := kind.refusal(wallet, territory):
+            use.refused = refusal
             continue
-        use.declined = wallet.pk in declined
+        use.declined = use.key in declined
         balance = use.available
         for line in lines:
-            if not spending.may_buy(
-                wallet.programme, line.product, line.partner, line.category_slugs
-            ):
-                use.not_covered.append((line, why_not(wallet.programme, line)))
+            if reason := kind.why_not(wallet, line):
+                use.not_covered.append((line, reason))
                 continue
             amount = min(balance, left[line.position], left_total)
             if use.declined or amount <= 0:
@@ -208,12 +303,6 @@ def plan_wallets(
 def _reference(order_number: str, position: int | None = None) -> str:
     base = f"order:{order_number}:wallet:"
     return base if position is None else f"{base}{position}"
-
-
-def order_number_in(reference: str) -> str:
-    """The order number of a wallet movement's reference (``order:<number>:…``), or ""."""
-    kind, _sep, rest = reference.partition(":")
-    return rest.split(":", 1)[0] if kind == "order" else ""
 
 
 def _position(held: Hold) -> int:
@@ -248,11 +337,11 @@ def hold_for_order(order_number: str, plan: WalletPlan, territory) -> list[Hold]
             release_hold(held)
         attempt = holds_for_order(order_number).count()
         return [
-            spending.hold_spend(
+            use.kind.hold(
                 use.wallet,
                 amount,
                 reference=_reference(order_number, line.position),
-                key=f"{_reference(order_number, line.position)}:{use.wallet.pk}:{attempt}",
+                key=f"{_reference(order_number, line.position)}:{use.key}:{attempt}",
                 territory=territory,
             )
             for use in sorted(plan.paying, key=lambda u: u.wallet.account_id)
@@ -260,31 +349,38 @@ def hold_for_order(order_number: str, plan: WalletPlan, territory) -> list[Hold]
         ]
 
 
-def _wallets_of(holds: list[Hold]) -> dict[int, Wallet]:
+def _wallets_of(holds: list[Hold], kinds=KINDS) -> dict[int, tuple[WalletKind, Any]]:
+    """The wallet (and its kind) each hold was taken from, by ledger account."""
     accounts = {h.source_id for h in holds}
-    wallets = Wallet.objects.filter(account_id__in=accounts).select_related("programme__territory")
-    return {w.account_id: w for w in wallets}
+    found: dict[int, tuple[WalletKind, Any]] = {}
+    for kind in kinds:
+        found.update(
+            (account, (kind, wallet)) for account, wallet in kind.wallets_of(accounts).items()
+        )
+        if len(found) == len(accounts):
+            break
+    return found
 
 
-def capture_for_order(order_number: str) -> list[Transfer]:
+def capture_for_order(order_number: str, kinds=KINDS) -> list[Transfer]:
     """The order is placed: each held share is spent with its line's cooperative (into the
     programme's spent account for it). Repeating it changes nothing."""
     holds = list(holds_for_order(order_number).exclude(status=Hold.Status.RELEASED))
     if not holds:
         return []
     Line = get_model("order", "Line")
-    partners = [
-        line.partner
-        for line in Line.objects.filter(order__number=order_number)
-        .select_related("partner")
+    lines = list(
+        Line.objects.filter(order__number=order_number)
+        .select_related("partner", "product")
         .order_by("pk")
-    ]
-    wallets = _wallets_of(holds)
+    )
+    wallets = _wallets_of(holds, kinds)
     with transaction.atomic():
-        return [
-            spending.capture_spend(held, wallets[held.source_id], partners[_position(held) - 1])
-            for held in holds
-        ]
+        made = []
+        for held in holds:
+            kind, wallet = wallets[held.source_id]
+            made.append(kind.capture(held, wallet, lines[_position(held) - 1]))
+        return made
 
 
 def release_for_order(order_number: str) -> list[Transfer]:
@@ -296,17 +392,18 @@ def release_for_order(order_number: str) -> list[Transfer]:
         ]
 
 
-def shares_for_order(order_number: str) -> list[tuple[Wallet, Decimal]]:
-    """What each wallet pays of order ``order_number`` (held or captured), in wallet order."""
+def shares_for_order(order_number: str, kinds=KINDS) -> list[tuple[Any, Decimal]]:
+    """What each wallet pays of order ``order_number`` (held or captured), in wallet order:
+    (wallet, amount), the wallet's kind at ``kind_of(wallet, kinds)``."""
     holds = list(holds_for_order(order_number).exclude(status=Hold.Status.RELEASED).order_by("pk"))
-    wallets = _wallets_of(holds) if holds else {}
+    wallets = {a: w for a, (_k, w) in _wallets_of(holds, kinds).items()} if holds else {}
     shares: dict[int, Decimal] = {}
     for held in holds:
         shares[held.source_id] = shares.get(held.source_id, ZERO) + held.amount
     return [(wallets[account_id], amount) for account_id, amount in shares.items()]
 
 
-def line_shares(order, line) -> list[tuple[Hold, Wallet]]:
+def line_shares(order, line, kinds=KINDS) -> list[tuple[Hold, Any]]:
     """The captured wallet shares of ``line`` (an order line of ``order``)."""
     position = list(order.lines.order_by("pk").values_list("pk", flat=True)).index(line.pk) + 1
     holds = list(
@@ -314,23 +411,19 @@ def line_shares(order, line) -> list[tuple[Hold, Wallet]]:
             reference=_reference(order.number, position), status=Hold.Status.CAPTURED
         ).order_by("pk")
     )
-    wallets = _wallets_of(holds) if holds else {}
-    return [(held, wallets[held.source_id]) for held in holds]
+    wallets = _wallets_of(holds, kinds) if holds else {}
+    return [(held, wallets[held.source_id][1]) for held in holds]
 
 
-def refund_line_share(order, line) -> list[tuple[Wallet, Transfer, bool]]:
+def refund_line_share(order, line, kinds=KINDS) -> list[tuple[Any, Transfer, bool]]:
     """Give what wallets paid of ``line`` back to them, once: (wallet, transfer, whether it
     was made now). A repeat returns the same transfers and moves nothing."""
     refunds = []
-    for held, wallet in line_shares(order, line):
+    for held, wallet in line_shares(order, line, kinds):
         key = f"wallet-refund:hold:{held.pk}"
         done = Transfer.objects.filter(key=key).first()
-        made = done or spending.refund_spend(
-            wallet,
-            held.amount,
-            line.partner,
-            reference=f"order:{order.number}:refund",
-            key=key,
+        made = done or kind_of(wallet, kinds).refund(
+            held, wallet, line, reference=f"order:{order.number}:refund", key=key
         )
         refunds.append((wallet, made, done is None))
     return refunds

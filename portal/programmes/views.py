@@ -8,7 +8,7 @@ applicant: another portal's programme or another person's application is a 404, 
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Max, Prefetch, Q
+from django.db.models import Max, Prefetch
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -17,13 +17,12 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from portal.ledger.models import Transfer
+from portal.ledger.accounts import movements as account_movements
 from portal.territories.models import Territory
 from shop.catalogue.fixture import load_catalogue
 
 from .applications import ProgrammeError, check_open, move, start, submit
 from .attachments import attach
-from .checkout import order_number_in
 from .emails import send_receipt
 from .forms import DOCUMENTS, AnswerForm, ApplicationForm, income_band_label
 from .models import Application, ApplicationEvent, Attachment, Programme, Wallet
@@ -307,21 +306,7 @@ def my_wallet(request: HttpRequest) -> HttpResponse:
         )
     )
     accounts = [w.account_id for w in wallets]
-    movements: dict[int, list] = {pk: [] for pk in accounts}
-    for made in Transfer.objects.filter(
-        Q(source_id__in=accounts) | Q(destination_id__in=accounts)
-    ).order_by("-created_at", "-pk"):
-        for pk in (made.source_id, made.destination_id):
-            if pk in movements:
-                movements[pk].append(
-                    {
-                        "at": made.created_at,
-                        "amount": made.amount if pk == made.destination_id else -made.amount,
-                        "kind": made.kind,
-                        "reference": made.reference,
-                        "order": order_number_in(made.reference),
-                    }
-                )
+    movements = account_movements(accounts)
     categories = load_catalogue().categories
     return TemplateResponse(
         request,

@@ -106,6 +106,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_static",  # single-use recovery codes for a lost phone
     "csp",
     "anymail",  # e-mail through a provider where one is configured; its bounce webhooks
+    "portal.employers",  # last: its permissions and content types come after the others'
 ]
 
 MIDDLEWARE = [
@@ -372,6 +373,12 @@ CELERY_BEAT_SCHEDULE = {
     # (`manage.py expire_credits` for cron; idempotent, so hourly costs one query when idle)
     "expire-programme-credits": {
         "task": "portal.programmes.tasks.expire_credits",
+        "schedule": 3600,
+    },
+    # employer welfare: unspent credit of ended plan years back to the employers
+    # (`manage.py employers close-year` for cron; idempotent)
+    "close-employer-plan-years": {
+        "task": "portal.employers.tasks.close_plan_years",
         "schedule": 3600,
     },
 }

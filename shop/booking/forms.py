@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from portal.territories.models import Territory
 
+from .family import family_member_field, family_members_of, fill_from_family_member
 from .models import LineBooking
 from .routing import NotOfferedThere, route_line
 
@@ -41,9 +42,16 @@ class BookingForm(forms.ModelForm):
             "preferred_times": _("e.g. weekday mornings, Tuesday after 17:00"),
         }
 
-    def __init__(self, *args, line, territory: Territory, **kwargs):
+    def __init__(self, data=None, *args, line, territory: Territory, user=None, **kwargs):
         self.line, self.basket_territory = line, territory
-        super().__init__(*args, **kwargs)
+        members = family_members_of(user)
+        prefix = kwargs.get("prefix")
+        if data is not None and members:
+            data = fill_from_family_member(data, members, prefix)
+        super().__init__(data, *args, **kwargs)
+        if members:
+            # first: choosing a saved relative fills the fields left empty (fill_from_family_member)
+            self.fields = {"family_member": family_member_field(members), **self.fields}
         self.fields["territory"].queryset = Territory.objects.order_by("name")
         self.fields["territory"].empty_label = None
         if not self.instance.pk:

@@ -33,6 +33,7 @@ class BookingDetailsView(CheckoutSessionMixin, TemplateView):
                 data,
                 line=line,
                 territory=self.request.territory,
+                user=self.request.user,
                 instance=existing.get(line.pk),
                 prefix=f"line-{line.pk}",
             )

@@ -29,4 +29,21 @@ class CustomerConfig(apps.CustomerConfig):
                 ),
             ]
         )
+        urls += self.post_process_urls(self.family_urls())
         return urls
+
+    def family_urls(self):
+        """My family members (shop/customer/family.py): /shop/accounts/family/…, and my
+        employer's welfare credit: /shop/accounts/welfare/"""
+        from portal.employers.employee_views import my_welfare
+
+        from . import family
+
+        return [
+            path("family/", family.family_list, name="family-list"),
+            path("family/add/", family.family_edit, name="family-add"),
+            path("family/<int:pk>/", family.family_edit, name="family-edit"),
+            path("family/<int:pk>/delete/", family.family_delete, name="family-delete"),
+            # my employer's welfare credit (portal/employers/employee_views.py)
+            path("welfare/", my_welfare, name="employer-welfare"),
+        ]

@@ -135,7 +135,7 @@ def refund_order(order, amount: Decimal, user=None, request_key: str = "") -> Pa
 
 @dataclass(frozen=True)
 class LineRefund:
-    """What a line refund gave back: to programme wallets, and by card."""
+    """What a line refund gave back: to the wallets (programmes', employers'), and by card."""
 
     wallets: Decimal
     card: Decimal
@@ -147,15 +147,15 @@ def refund_line(order, line, user=None, request_key: str = "") -> LineRefund:
     repeating it changes nothing), the rest of the line by card, as far as the card can
     still be refunded. The wallets' sources and a "Refunded" event record it on the order.
     """
-    from portal.programmes.checkout import line_shares, refund_line_share
     from portal.welfare.funding import refund_line as band_refund
+    from .wallets import SOURCE_NAMES, line_shares, refund_line_share, source_reference
 
     zero = Decimal("0.00")
     with transaction.atomic():
         wallet_sources = {
             s.reference: s
             for s in Source.objects.select_for_update().filter(
-                order=order, source_type__name=tender.WALLET_SOURCE
+                order=order, source_type__name__in=SOURCE_NAMES
             )
         }
         share = sum((held.amount for held, _w in line_shares(order, line)), zero)
@@ -164,7 +164,7 @@ def refund_line(order, line, user=None, request_key: str = "") -> LineRefund:
             if not is_new:
                 continue
             given_back += made.amount
-            if source := wallet_sources.get(wallet.programme.title[:255]):
+            if source := wallet_sources.get(source_reference(wallet)):
                 source.refund(made.amount, reference=made.key or "")
         if given_back:
             event_type, _created = PaymentEventType.objects.get_or_create(name=REFUNDED_EVENT)

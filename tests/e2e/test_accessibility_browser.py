@@ -139,6 +139,9 @@ def signed_in_paths(prefix: str, order) -> list[str]:
             f"/shop/accounts/orders/{order.number}/",
             "/shop/accounts/emails/",
             "/la-mia-fascia/",
+            "/shop/accounts/family/",
+            "/shop/accounts/family/add/",
+            "/shop/accounts/welfare/",
         )
     ]
 

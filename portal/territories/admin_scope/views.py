@@ -180,6 +180,28 @@ def _campaign(user, pk, kwargs) -> bool:
     return in_communications(user) and Campaign.objects.filter(pk=pk).exists()
 
 
+def _employer(user, pk, kwargs) -> bool:
+    """An employer the user administers (portal/employers/access.py)."""
+    from portal.employers.access import employers_of
+
+    return employers_of(user).filter(pk=pk).exists()
+
+
+def _employee(user, pk, kwargs) -> bool:
+    from portal.employers.access import employees_of
+
+    return employees_of(user, kwargs.get("employer_id")).filter(pk=pk).exists()
+
+
+def _welfare_plan(user, pk, kwargs) -> bool:
+    from portal.employers.access import employers_of
+    from portal.employers.models import WelfarePlan
+
+    return WelfarePlan.objects.filter(
+        pk=pk, employer__in=employers_of(user), employer_id=kwargs.get("employer_id")
+    ).exists()
+
+
 def _anything(user, value, kwargs) -> bool:
     """An argument that names no object of a portal (a content type, a filter spec…)."""
     return True
@@ -374,6 +396,17 @@ ADMIN_VIEWS: dict[str, dict[str, Callable]] = {
         "citizen_id": _welfare_citizen,
     },
     "welfare_admin_assisted_log": {"territory_id": _welfare_territory},
+    # employer welfare: an employer's admins (portal/employers/admin_views.py, scoped there too;
+    # new employers, funding and crediting are for superusers only, never listed here)
+    "employers_admin_index": {},
+    "employers_admin_dashboard": {"employer_id": _employer},
+    "employers_admin_export": {"employer_id": _employer},
+    "employers_admin_employees": {"employer_id": _employer},
+    "employers_admin_import": {"employer_id": _employer},
+    "employers_admin_invite": {"employer_id": _employer},
+    "employers_admin_leaver": {"employer_id": _employer, "employee_id": _employee},
+    "employers_admin_plan_new": {"employer_id": _employer},
+    "employers_admin_plan": {"employer_id": _employer, "plan_id": _welfare_plan},
     "wagtailsnippets_bookshop_reservation:list": {},
     "wagtailsnippets_bookshop_reservation:list_results": {},
     **{

@@ -45,6 +45,17 @@ class Command(BaseCommand):
                 f" — redeem it at http://{programme.territory.slug}.localhost:8000"
                 "/shop/dashboard/counter/ as ordini.jonathan@welfare.localhost"
             )
+        from portal.employers.demo import DEMO_EMPLOYEE, load_employers
+        from portal.territories.demo import DEMO_PASSWORD, DemoLogin
+
+        for employer, email in load_employers(ensure_user):
+            slug = employer.territory.slug if employer.territory else "*"
+            logins.append(
+                DemoLogin(f"HR {employer.name} (welfare aziendale)", slug, email, DEMO_PASSWORD)
+            )
+        logins.append(
+            DemoLogin("dipendente (welfare aziendale)", "*", DEMO_EMPLOYEE, DEMO_PASSWORD)
+        )
         self.stdout.write(
             "assisted mode: as welfare.cremona@welfare.localhost, admin → Welfare → "
             "cittadino@example.it → “Act on the citizen's behalf” (consent already recorded)"
@@ -56,3 +67,7 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"  {login.role:<34} {login.portal:<9} {login.email:<40} {login.password}"
             )
+        from shop.customer.demo import EMPLOYEE, load_family_members
+
+        if family := load_family_members(ensure_user):
+            self.stdout.write(f"family members: {family} saved by {EMPLOYEE} (mother in Sondrio)")
