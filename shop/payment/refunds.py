@@ -148,6 +148,7 @@ def refund_line(order, line, user=None, request_key: str = "") -> LineRefund:
     still be refunded. The wallets' sources and a "Refunded" event record it on the order.
     """
     from portal.welfare.funding import refund_line as band_refund
+
     from .wallets import SOURCE_NAMES, line_shares, refund_line_share, source_reference
 
     zero = Decimal("0.00")
