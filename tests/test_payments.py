@@ -54,8 +54,9 @@ PAYMENT_PAGE_QUERIES = 14  # incl. the check that every service line is booked
 # incl. that check, tying the booking to the order line, looking for the programme-wallet
 # holds to capture (one query: a guest has none, a citizen's are captured per line) and the
 # campaign that may have brought the order (one query: portal/campaigns/attribution.py), and
-# the income band reductions' holds to capture (one query: portal/welfare/funding.py)
-PAY_QUERIES = 61
+# the income band reductions' holds to capture (one query: portal/welfare/funding.py), and
+# the signed-in buyer's employer wallets (one query: portal/employers/at_checkout.py)
+PAY_QUERIES = 62
 
 
 def italian(message_function) -> str:
