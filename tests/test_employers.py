@@ -551,3 +551,31 @@ def test_a_leaver_marked_ahead_keeps_the_credit_until_the_day_then_it_goes_back(
     assert funding.close_year(timezone.localdate()) == {}
     assert funding.close_year(day)[the_plan] == Decimal("80.00")
     assert balance(company.funding_account) == Decimal("80.00")
+
+
+def test_an_employer_admin_makes_a_plan_and_a_second_for_the_same_year_is_refused(territories):
+    from portal.employers.models import WelfarePlan
+
+    company = employer(territories["cremona"])
+    client = admin_of(company)
+    url = reverse("employers_admin_plan_new", args=[company.pk])
+    data = {
+        "year": "2027",
+        "title": "Piano 2027",
+        "credit": "450.00",
+        "credit_by_grade": '{"quadro": "700.00"}',
+        "categories": ["f-bis", "f-ter"],
+        "ends_on": "2027-12-31",
+        "status": "active",
+    }
+    assert client.post(url, data).status_code == 302
+    again = client.post(url, {**data, "title": "Doppio"})
+    assert "ha già un piano per il 2027" in again.content.decode()
+    made = WelfarePlan.objects.get(employer=company)
+    assert (made.credit_for("quadro"), made.credit_for("operaio")) == (
+        Decimal("700.00"),
+        Decimal("450.00"),
+    )
+    bad = client.post(url, {**data, "year": "2028", "credit_by_grade": '{"quadro": "tanti"}'})
+    assert "non è un importo" in bad.content.decode()
+    assert WelfarePlan.objects.filter(employer=company).count() == 1
