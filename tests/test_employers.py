@@ -579,3 +579,58 @@ def test_an_employer_admin_makes_a_plan_and_a_second_for_the_same_year_is_refuse
     bad = client.post(url, {**data, "year": "2028", "credit_by_grade": '{"quadro": "tanti"}'})
     assert "non è un importo" in bad.content.decode()
     assert WelfarePlan.objects.filter(employer=company).count() == 1
+
+
+@pytest.mark.postgres
+def test_two_credit_runs_at_once_credit_each_employee_once():
+    """PostgreSQL: "credit every employee" clicked twice at once (two workers): the funding
+    account's row lock makes the second run wait and find every credit made."""
+    from tests.test_ledger import ON_POSTGRES, in_own_connection, run_at_once
+
+    if not ON_POSTGRES:
+        pytest.skip("needs PostgreSQL row locks: run with DATABASE_URL=postgres://…")
+    from django.contrib.auth import get_user_model
+
+    def set_up():
+        company = employer(slug="corsa-credito")
+        the_plan = plan(company, credit="50.00")
+        for _ in range(10):
+            employee(company)
+        fund(company, "500.00")
+        return company, the_plan
+
+    company, the_plan = in_own_connection(set_up)
+    try:
+        results = run_at_once(2, lambda _i: funding.credit_all(the_plan))
+        assert all(isinstance(r, funding.CreditResult) for r in results), results
+        assert sorted(r.credited for r in results) == [0, 10]
+        assert balance(company.funding_account) == Decimal("0.00")
+        assert (
+            Transfer.objects.filter(
+                kind=funding.CREDIT_KIND, reference="corsa-credito:" + str(the_plan.year)
+            ).count()
+            == 10
+        )
+    finally:
+
+        def clean_up():
+            from portal.employers.models import Employee, Employer, WelfarePlan
+
+            accounts = list(
+                Account.objects.filter(code__startswith="employer:corsa-credito:").values_list(
+                    "pk", flat=True
+                )
+            )
+            users = list(Employee.objects.filter(employer=company).values_list("user", flat=True))
+            Transfer.objects.filter(source__in=accounts).delete()
+            Transfer.objects.filter(destination__in=accounts).delete()
+            EmployeeWallet.objects.filter(plan=the_plan).delete()
+            Employee.objects.filter(employer=company).delete()
+            WelfarePlan.objects.filter(pk=the_plan.pk).delete()
+            group = company.admins
+            Employer.objects.filter(pk=company.pk).delete()
+            group.delete()
+            Account.objects.filter(pk__in=accounts).delete()
+            get_user_model().objects.filter(pk__in=users).delete()
+
+        in_own_connection(clean_up)
