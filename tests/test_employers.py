@@ -551,3 +551,86 @@ def test_a_leaver_marked_ahead_keeps_the_credit_until_the_day_then_it_goes_back(
     assert funding.close_year(timezone.localdate()) == {}
     assert funding.close_year(day)[the_plan] == Decimal("80.00")
     assert balance(company.funding_account) == Decimal("80.00")
+
+
+def test_an_employer_admin_makes_a_plan_and_a_second_for_the_same_year_is_refused(territories):
+    from portal.employers.models import WelfarePlan
+
+    company = employer(territories["cremona"])
+    client = admin_of(company)
+    url = reverse("employers_admin_plan_new", args=[company.pk])
+    data = {
+        "year": "2027",
+        "title": "Piano 2027",
+        "credit": "450.00",
+        "credit_by_grade": '{"quadro": "700.00"}',
+        "categories": ["f-bis", "f-ter"],
+        "ends_on": "2027-12-31",
+        "status": "active",
+    }
+    assert client.post(url, data).status_code == 302
+    again = client.post(url, {**data, "title": "Doppio"})
+    assert "ha già un piano per il 2027" in again.content.decode()
+    made = WelfarePlan.objects.get(employer=company)
+    assert (made.credit_for("quadro"), made.credit_for("operaio")) == (
+        Decimal("700.00"),
+        Decimal("450.00"),
+    )
+    bad = client.post(url, {**data, "year": "2028", "credit_by_grade": '{"quadro": "tanti"}'})
+    assert "non è un importo" in bad.content.decode()
+    assert WelfarePlan.objects.filter(employer=company).count() == 1
+
+
+@pytest.mark.postgres
+def test_two_credit_runs_at_once_credit_each_employee_once():
+    """PostgreSQL: "credit every employee" clicked twice at once (two workers): the funding
+    account's row lock makes the second run wait and find every credit made."""
+    from tests.test_ledger import ON_POSTGRES, in_own_connection, run_at_once
+
+    if not ON_POSTGRES:
+        pytest.skip("needs PostgreSQL row locks: run with DATABASE_URL=postgres://…")
+    from django.contrib.auth import get_user_model
+
+    def set_up():
+        company = employer(slug="corsa-credito")
+        the_plan = plan(company, credit="50.00")
+        for _ in range(10):
+            employee(company)
+        fund(company, "500.00")
+        return company, the_plan
+
+    company, the_plan = in_own_connection(set_up)
+    try:
+        results = run_at_once(2, lambda _i: funding.credit_all(the_plan))
+        assert all(isinstance(r, funding.CreditResult) for r in results), results
+        assert sorted(r.credited for r in results) == [0, 10]
+        assert balance(company.funding_account) == Decimal("0.00")
+        assert (
+            Transfer.objects.filter(
+                kind=funding.CREDIT_KIND, reference="corsa-credito:" + str(the_plan.year)
+            ).count()
+            == 10
+        )
+    finally:
+
+        def clean_up():
+            from portal.employers.models import Employee, Employer, WelfarePlan
+
+            accounts = list(
+                Account.objects.filter(code__startswith="employer:corsa-credito:").values_list(
+                    "pk", flat=True
+                )
+            )
+            users = list(Employee.objects.filter(employer=company).values_list("user", flat=True))
+            Transfer.objects.filter(source__in=accounts).delete()
+            Transfer.objects.filter(destination__in=accounts).delete()
+            EmployeeWallet.objects.filter(plan=the_plan).delete()
+            Employee.objects.filter(employer=company).delete()
+            WelfarePlan.objects.filter(pk=the_plan.pk).delete()
+            group = company.admins
+            Employer.objects.filter(pk=company.pk).delete()
+            group.delete()
+            Account.objects.filter(pk__in=accounts).delete()
+            get_user_model().objects.filter(pk__in=users).delete()
+
+        in_own_connection(clean_up)

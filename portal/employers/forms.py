@@ -1,3 +1,5 @@
+from decimal import Decimal, InvalidOperation
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -41,8 +43,6 @@ class PlanForm(forms.ModelForm):
         self.instance.employer = employer
 
     def clean_credit_by_grade(self):
-        from decimal import Decimal, InvalidOperation
-
         value = self.cleaned_data["credit_by_grade"] or {}
         if not isinstance(value, dict):
             raise forms.ValidationError(_('Write it as {"grade": "amount"}.'))

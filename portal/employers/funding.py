@@ -183,22 +183,24 @@ def credit_all(
     if plan.status != WelfarePlan.Status.ACTIVE:
         raise LedgerError(_("Only an active plan can be credited."))
     result = CreditResult()
-    employees = list(creditable(plan).only("pk", "tax_code", "grade", "employer_id"))
-    keys = {credit_key(plan, e.pk): e for e in employees}
-    done = set()
-    key_list = list(keys)
-    for start in range(0, len(key_list), 5000):
-        done |= set(
-            Transfer.objects.filter(key__in=key_list[start : start + 5000]).values_list(
-                "key", flat=True
-            )
-        )
-    due = [e for k, e in keys.items() if k not in done]
-    result.already = len(employees) - len(due)
-    amounts = {e.pk: plan.credit_for(e.grade) for e in due}
-    total = sum(amounts.values(), Decimal("0.00"))
     with transaction.atomic():
+        # the funding account's lock first: a second run at once waits here, then finds the
+        # keys the first one used, and credits nobody twice
         source = lock_accounts(plan.employer.funding_account)[plan.employer.funding_account_id]
+        employees = list(creditable(plan).only("pk", "tax_code", "grade", "employer_id"))
+        keys = {credit_key(plan, e.pk): e for e in employees}
+        done = set()
+        key_list = list(keys)
+        for start in range(0, len(key_list), 5000):
+            done |= set(
+                Transfer.objects.filter(key__in=key_list[start : start + 5000]).values_list(
+                    "key", flat=True
+                )
+            )
+        due = [e for k, e in keys.items() if k not in done]
+        result.already = len(employees) - len(due)
+        amounts = {e.pk: plan.credit_for(e.grade) for e in due}
+        total = sum(amounts.values(), Decimal("0.00"))
         if source.balance < total:
             raise InsufficientFunds(source, total, source.balance)
         for start in range(0, len(due), chunk):

@@ -8,6 +8,8 @@ is granted, spent and left is read from the ledger; :class:`Spend` rows, written
 capture or refund, only make the employer's aggregates cheap to read.
 """
 
+from decimal import Decimal
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -109,8 +111,6 @@ class WelfarePlan(models.Model):
 
     def credit_for(self, grade: str):
         """The credit of an employee of ``grade`` (the flat credit when it is not listed)."""
-        from decimal import Decimal
-
         by_grade = self.credit_by_grade or {}
         return Decimal(str(by_grade[grade])) if grade in by_grade else self.credit
 
