@@ -344,7 +344,12 @@ def test_sms_is_offered_only_with_a_provider_and_sends_the_link(sondrio, setting
     admin, _manager = manager_of(sondrio, host="localhost")
     admin.post(
         reverse("welfare_admin_new_citizen", args=[sondrio.pk]),
-        {"first_name": "Ida", "last_name": "Sms", "tax_code": "SMSDIA80A41F712X", "phone": "333 1"},
+        {
+            "first_name": "Ida",
+            "last_name": "Sms",
+            "tax_code": "SMSDIA80A41F712X",
+            "phone": "333 1234567",
+        },
     )
     person = PaperResident.objects.get(tax_code="SMSDIA80A41F712X").user
     _admin, portal, _manager = acting(sondrio, person)
@@ -359,7 +364,7 @@ def test_sms_is_offered_only_with_a_provider_and_sends_the_link(sondrio, setting
     SENT_SMS.clear()
     portal.post(reverse("welfare:assisted-payment-link"), {"by": "sms"})
     [(to, body)] = SENT_SMS
-    assert to == "333 1" and "/assistenza/paga/" in body
+    assert to == "333 1234567" and "/assistenza/paga/" in body
     assert AssistedAction.objects.filter(citizen=person, kind=K.PAYMENT_LINK).count() == 1
 
 

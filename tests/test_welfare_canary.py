@@ -6,6 +6,7 @@ import logging
 
 import pytest
 from django.core import mail
+from django.contrib.auth import get_user_model
 from django.core.cache import caches
 from django.db import connection
 from django.urls import reverse
@@ -20,6 +21,7 @@ PLANTED = f"ISEE {FIGURE}"
 # the same figure however it might have been normalised on the way
 FORMS_OF_IT = (FIGURE, "13579.24", "13.579,24", "1357924")
 FIELDS = ("band", "expires_on", "reference", "tax_code", "social_point")
+User = get_user_model()
 
 
 def database_dump() -> str:
@@ -59,6 +61,38 @@ def test_the_isee_figure_is_refused_everywhere_and_stored_nowhere(territories, c
             assert response.context["form"].errors.as_data()[field][0].code == "isee_amount"
     assert not CitizenBand.objects.filter(citizen=person).exists()
     assert not BandChange.objects.filter(citizen=person).exists()
+
+    # a citizen made at the desk (assisted mode): every text field
+    new_citizen = reverse("welfare_admin_new_citizen", args=[sondrio.pk])
+    desk = {
+        "first_name": "Dario",
+        "last_name": "Sportello",
+        "tax_code": "SPRDRA80A01F712X",
+        "phone": "+39 0342 555 0101",
+        "email": "",
+    }
+    users_before = User.objects.count()
+    for field in desk:
+        response = client.post(new_citizen, {**desk, field: PLANTED})
+        assert response.status_code == 400, field
+        assert response.context["form"].errors.get(field), field
+    assert User.objects.count() == users_before
+
+    # a Social Point's details: the figure is refused, opening hours' times are not
+    point_page = reverse("welfare_admin_social_point", args=[sondrio.pk, point.pk])
+    details = {
+        "name": point.name,
+        "address": point.address,
+        "opening_hours": "lun-ven 9.00-12.30, 14:30-17:00",
+        "phone": "0342 555 0102",
+    }
+    for field in details:
+        response = client.post(point_page, {**details, field: PLANTED})
+        assert response.status_code == 400, field
+        assert response.context["form"].errors.get(field), field
+    assert client.post(point_page, details).status_code == 302
+    point.refresh_from_db()
+    assert point.opening_hours == details["opening_hours"]
 
     # a correct verification goes through: the dump and the cache are really searched
     good = "ISEE 2026 protocollo INPS-ISEE-2026-CANARY-00"

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from portal.territories.models import Territory
 
+from .bands import check_no_amount, check_phone
 from .models import AssistConsent, SocialPoint
 
 
@@ -20,6 +21,23 @@ class NewCitizenForm(forms.Form):
         required=False,
         help_text=_("Optional: with it the citizen can sign in and receive payment links."),
     )
+
+    def _no_amount(self, name: str) -> str:
+        value = self.cleaned_data[name].strip()
+        check_no_amount(value)
+        return value
+
+    def clean_first_name(self):
+        return self._no_amount("first_name")
+
+    def clean_last_name(self):
+        return self._no_amount("last_name")
+
+    def clean_tax_code(self):
+        return self._no_amount("tax_code")  # before household_key, whose message repeats it
+
+    def clean_phone(self):
+        return check_phone(self.cleaned_data["phone"])
 
 
 class SocialPointChoice(forms.Form):

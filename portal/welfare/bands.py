@@ -30,14 +30,25 @@ _AMOUNT_PATTERNS = (
 )
 
 
-def looks_like_amount(text: str) -> bool:
-    return any(p.search(text or "") for p in _AMOUNT_PATTERNS)
+# A time of day in opening hours ("9.00-12.30", "14:30"), which is not an amount.
+_TIME_OF_DAY = re.compile(r"(?<![\d.,])(?:[01]?\d|2[0-3])[.:][0-5]\d(?![\d.,])")
+# What a phone number is made of: no cents, no thousands dots, no letters.
+PHONE_RE = re.compile(r"^\+?[\d\s/()-]{6,25}$")
 
 
-def check_no_amount(text: str) -> None:
+def looks_like_amount(text: str, *, times_of_day: bool = False) -> bool:
+    """Whether ``text`` looks like an amount; ``times_of_day``: "9.00" and "14:30" are times
+    (opening hours), not amounts."""
+    text = text or ""
+    if times_of_day:
+        text = _TIME_OF_DAY.sub(" ", text)
+    return any(p.search(text) for p in _AMOUNT_PATTERNS)
+
+
+def check_no_amount(text: str, *, times_of_day: bool = False) -> None:
     """Raise :class:`ValidationError` when ``text`` looks like an ISEE amount (the message
     never repeats the text)."""
-    if looks_like_amount(text):
+    if looks_like_amount(text, times_of_day=times_of_day):
         raise ValidationError(
             _(
                 "This looks like an amount. Never write the ISEE figure: write only the "
@@ -45,6 +56,17 @@ def check_no_amount(text: str) -> None:
             ),
             code="isee_amount",
         )
+
+
+def check_phone(text: str) -> str:
+    """``text`` as a phone number (digits, spaces, +, /, - and brackets), or
+    :class:`ValidationError` (the message never repeats the text)."""
+    text = (text or "").strip()
+    if text and not PHONE_RE.match(text):
+        raise ValidationError(
+            _("A phone number has only digits, spaces, +, /, - and brackets."), code="phone"
+        )
+    return text
 
 
 def current_band(user, territory: Territory, today: date) -> IncomeBand | None:

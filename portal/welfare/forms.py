@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from portal.territories.models import Territory
 
-from .bands import check_no_amount
+from .bands import check_no_amount, check_phone
 from .citizens import TAX_CODE_RE
 from .models import IncomeBand, SocialPoint
 
@@ -96,3 +96,18 @@ class SocialPointForm(forms.ModelForm):
     class Meta:
         model = SocialPoint
         fields = ("name", "address", "opening_hours", "phone")
+
+    def clean_name(self):
+        check_no_amount(self.cleaned_data["name"])
+        return self.cleaned_data["name"]
+
+    def clean_address(self):
+        check_no_amount(self.cleaned_data["address"])
+        return self.cleaned_data["address"]
+
+    def clean_opening_hours(self):
+        check_no_amount(self.cleaned_data["opening_hours"], times_of_day=True)
+        return self.cleaned_data["opening_hours"]
+
+    def clean_phone(self):
+        return check_phone(self.cleaned_data["phone"])
