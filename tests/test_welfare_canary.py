@@ -5,8 +5,8 @@ in the logs, not in the cache, not in an e-mail."""
 import logging
 
 import pytest
-from django.core import mail
 from django.contrib.auth import get_user_model
+from django.core import mail
 from django.core.cache import caches
 from django.db import connection
 from django.urls import reverse
