@@ -115,6 +115,8 @@ def test_assisted_checkout_with_the_citizens_wallet_logged_and_listed(sondrio):
         in citizen.get(reverse("welfare:my-band")).content.decode()
     )  # in the account's menu
     assert order.number in listed and manager.get_username() in listed
+    # the table is the citizen's own: captioned "for you", not "for the citizen"
+    assert "Operazioni fatte per tuo conto</caption>" in listed
     elsewhere = portal_client("cremona")
     elsewhere.force_login(person)
     other = elsewhere.get(reverse("welfare:my-assisted-actions")).content.decode()
