@@ -246,13 +246,13 @@ class TestEmployerViews:
         spend_in(the_plan, wallets[5:], elderly, partner2, "50.00", order="7002")
         client = admin_of(company)
         page = client.get(reverse("employers_admin_dashboard", args=[company.pk])).content.decode()
-        assert "1800,00 €" in page  # granted to 6
-        assert "200,00 €" in page  # spent by 6 (150 + 50)
-        assert "150,00 €" in page  # f-bis: 5 employees
+        assert "1.800,00\xa0€" in page  # granted to 6, grouped as the shop's prices are
+        assert "200,00\xa0€" in page  # spent by 6 (150 + 50)
+        assert "150,00\xa0€" in page  # f-bis: 5 employees
         assert "meno di 5" in page  # f-ter: 1 employee
-        assert ">50,00 €" not in page  # the one employee's spend is not shown
+        assert ">50,00\xa0€" not in page  # the one employee's spend is not shown
         csv_text = client.get(reverse("employers_admin_export", args=[company.pk])).content.decode()
-        assert "150,00 €" in csv_text and ",50,00 €" not in csv_text
+        assert "150,00\xa0€" in csv_text and ",50,00\xa0€" not in csv_text
 
     def test_no_page_an_employer_admin_reaches_shows_who_bought_what(self, territories):
         company, the_plan, wallets = credited(territories["cremona"], n=5)
