@@ -634,3 +634,19 @@ def test_two_credit_runs_at_once_credit_each_employee_once():
             get_user_model().objects.filter(pk__in=users).delete()
 
         in_own_connection(clean_up)
+
+
+def test_the_demo_employees_have_tax_codes_an_import_would_accept(territories):
+    """The eleventh demo employee had a 17-character code ("MATGRE810A11D150P"): longer than
+    the column, so the demo could not load on PostgreSQL; loading twice changes nothing."""
+    from portal.employers.demo import load_employers
+    from portal.employers.imports import tax_code
+    from portal.employers.models import Employee
+    from portal.territories.demo import ensure_user
+
+    load_employers(ensure_user)
+    codes = list(Employee.objects.values_list("tax_code", flat=True))
+    assert len(codes) >= 11
+    assert all(tax_code(code) == code for code in codes)
+    load_employers(ensure_user)
+    assert Employee.objects.count() == len(codes)
