@@ -395,9 +395,25 @@ class TestInvitations:
         response = client.post(
             path, {"new_password1": "Ghiaccio-2026!", "new_password2": "Ghiaccio-2026!"}
         )
-        assert response.status_code == 302
+        assert response["Location"] == "/shop/accounts/welfare/"  # the credit the e-mail names
         assert client.session.get("_auth_user_id") == str(person.user.pk)
-        assert portal_client().get(path).status_code in (302, 410)  # used: the password changed
+        assert portal_client().get(path).status_code == 410  # used: the password changed
+
+    def test_an_employee_with_a_password_is_sent_to_their_credit_through_sign_in(self, territories):
+        """The e-mail says "sign in to see your credit": the link went to the sign-in page
+        with no way back, and then to the home page."""
+        from .employers_support import employee as make_employee
+
+        person = make_employee(employer(territories["cremona"]))
+        person.user.set_password("Ghiaccio-2026!")
+        person.user.save()
+        path = f"/welfare-aziendale/invito/{invitations.make_token(person)}/"
+        assert portal_client().get(path)["Location"] == (
+            "/shop/accounts/login/?next=/shop/accounts/welfare/"
+        )
+        signed_in = portal_client()
+        signed_in.force_login(person.user)
+        assert signed_in.get(path)["Location"] == "/shop/accounts/welfare/"
 
     def test_an_expired_link_says_so_in_italian_and_english(self, territories):
         from .employers_support import employee as make_employee
