@@ -115,6 +115,8 @@ def test_assisted_checkout_with_the_citizens_wallet_logged_and_listed(sondrio):
         in citizen.get(reverse("welfare:my-band")).content.decode()
     )  # in the account's menu
     assert order.number in listed and manager.get_username() in listed
+    # the table is the citizen's own: captioned "for you", not "for the citizen"
+    assert "Operazioni fatte per tuo conto</caption>" in listed
     elsewhere = portal_client("cremona")
     elsewhere.force_login(person)
     other = elsewhere.get(reverse("welfare:my-assisted-actions")).content.decode()
@@ -164,6 +166,21 @@ def test_the_card_is_replaced_by_a_payment_link_the_citizen_opens(sondrio, setti
     assert book_for_myself(citizen, sondrio)["Location"] == PAYMENT
     assert 'id="card-element"' in citizen.get(PAYMENT).content.decode()
     assert citizen.get(pay.path[:-5] + "xxxx/").status_code == 404  # a forged link
+
+
+def test_the_payment_link_e_mail_names_people_who_gave_no_name_by_their_address(sondrio):
+    """The demo's citizen and managers have no first or last name: the e-mail said
+    "Gentile ," and began with a comma."""
+    forme, _bookshop = offers(sondrio)
+    person = resident(sondrio, "senza.nome@example.it")
+    _admin, portal, manager = acting(sondrio, person)
+    portal.post(f"/shop/basket/add/{forme.product_id}/", {"quantity": 1})
+    portal.get("/shop/checkout/")
+    book_for_myself(portal, sondrio)
+    assert portal.post(reverse("welfare:assisted-payment-link")).status_code == 302
+    [message] = mail.outbox
+    assert "Gentile senza.nome@example.it," in message.body
+    assert f"\n{manager.email}, welfare manager di" in message.body
 
 
 def test_the_session_ends_by_itself_after_thirty_minutes(sondrio):

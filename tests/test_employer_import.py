@@ -122,3 +122,11 @@ def test_an_existing_citizen_becomes_the_employee_without_a_second_account(compa
     assert Employee.objects.get(employer=company, tax_code=tax_code(3)).user == citizen
     citizen.refresh_from_db()
     assert citizen.has_usable_password()
+
+
+def test_missing_columns_are_named_in_the_singular_or_the_plural():
+    """It said "non ha la colonna email, data_inizio" for two columns."""
+    two = imports.read_rows("nome,codice_fiscale,qualifica\nMario Rossi,X,impiegato\n")
+    one = imports.read_rows("nome,codice_fiscale,email,qualifica\nMario Rossi,X,m@example.it,q\n")
+    assert not two.ok and two.errors[0].startswith("Il file non ha le colonne email, data_inizio")
+    assert one.errors[0].startswith("Il file non ha la colonna data_inizio (")

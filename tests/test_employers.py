@@ -246,13 +246,13 @@ class TestEmployerViews:
         spend_in(the_plan, wallets[5:], elderly, partner2, "50.00", order="7002")
         client = admin_of(company)
         page = client.get(reverse("employers_admin_dashboard", args=[company.pk])).content.decode()
-        assert "1800,00 €" in page  # granted to 6
-        assert "200,00 €" in page  # spent by 6 (150 + 50)
-        assert "150,00 €" in page  # f-bis: 5 employees
+        assert "1.800,00\xa0€" in page  # granted to 6, grouped as the shop's prices are
+        assert "200,00\xa0€" in page  # spent by 6 (150 + 50)
+        assert "150,00\xa0€" in page  # f-bis: 5 employees
         assert "meno di 5" in page  # f-ter: 1 employee
-        assert ">50,00 €" not in page  # the one employee's spend is not shown
+        assert ">50,00\xa0€" not in page  # the one employee's spend is not shown
         csv_text = client.get(reverse("employers_admin_export", args=[company.pk])).content.decode()
-        assert "150,00 €" in csv_text and ",50,00 €" not in csv_text
+        assert "150,00\xa0€" in csv_text and ",50,00\xa0€" not in csv_text
 
     def test_no_page_an_employer_admin_reaches_shows_who_bought_what(self, territories):
         company, the_plan, wallets = credited(territories["cremona"], n=5)
@@ -395,9 +395,25 @@ class TestInvitations:
         response = client.post(
             path, {"new_password1": "Ghiaccio-2026!", "new_password2": "Ghiaccio-2026!"}
         )
-        assert response.status_code == 302
+        assert response["Location"] == "/shop/accounts/welfare/"  # the credit the e-mail names
         assert client.session.get("_auth_user_id") == str(person.user.pk)
-        assert portal_client().get(path).status_code in (302, 410)  # used: the password changed
+        assert portal_client().get(path).status_code == 410  # used: the password changed
+
+    def test_an_employee_with_a_password_is_sent_to_their_credit_through_sign_in(self, territories):
+        """The e-mail says "sign in to see your credit": the link went to the sign-in page
+        with no way back, and then to the home page."""
+        from .employers_support import employee as make_employee
+
+        person = make_employee(employer(territories["cremona"]))
+        person.user.set_password("Ghiaccio-2026!")
+        person.user.save()
+        path = f"/welfare-aziendale/invito/{invitations.make_token(person)}/"
+        assert portal_client().get(path)["Location"] == (
+            "/shop/accounts/login/?next=/shop/accounts/welfare/"
+        )
+        signed_in = portal_client()
+        signed_in.force_login(person.user)
+        assert signed_in.get(path)["Location"] == "/shop/accounts/welfare/"
 
     def test_an_expired_link_says_so_in_italian_and_english(self, territories):
         from .employers_support import employee as make_employee
@@ -634,3 +650,19 @@ def test_two_credit_runs_at_once_credit_each_employee_once():
             get_user_model().objects.filter(pk__in=users).delete()
 
         in_own_connection(clean_up)
+
+
+def test_the_demo_employees_have_tax_codes_an_import_would_accept(territories):
+    """The eleventh demo employee had a 17-character code ("MATGRE810A11D150P"): longer than
+    the column, so the demo could not load on PostgreSQL; loading twice changes nothing."""
+    from portal.employers.demo import load_employers
+    from portal.employers.imports import tax_code
+    from portal.employers.models import Employee
+    from portal.territories.demo import ensure_user
+
+    load_employers(ensure_user)
+    codes = list(Employee.objects.values_list("tax_code", flat=True))
+    assert len(codes) >= 11
+    assert all(tax_code(code) == code for code in codes)
+    load_employers(ensure_user)
+    assert Employee.objects.count() == len(codes)

@@ -48,7 +48,14 @@ def test_every_sign_in_redirect_lands_on_the_portals_login_page(territories, lan
     for path in plain_paths():
         if path.startswith(("/admin/", "/security/", "/static/", "/media/", "/documents/")):
             continue  # staff pages: the admin's own login page (tested below)
-        translated = ("/shop/", "/eventi/", "/programmi/", "/la-mia-fascia/")
+        translated = (
+            "/shop/",
+            "/eventi/",
+            "/programmi/",
+            "/la-mia-fascia/",
+            "/operazioni-per-tuo-conto/",
+            "/welfare-aziendale/",
+        )
         url = lang_prefix + path if path.startswith(translated) else path
         response = client.get(url)
         if response.status_code in (301, 302) and "next=" in response.get("Location", ""):
@@ -61,6 +68,9 @@ def test_every_sign_in_redirect_lands_on_the_portals_login_page(territories, lan
         "/programmi/le-mie-domande/",
         "/programmi/il-mio-portafoglio/",
         "/la-mia-fascia/",
+        "/operazioni-per-tuo-conto/",
+        "/shop/accounts/family/",
+        "/shop/accounts/welfare/",
     ):
         assert any(u.endswith(needed) or u == lang_prefix + needed for u in sign_in_redirects), (
             needed,

@@ -211,6 +211,10 @@ class TestWalletAndCard:
 
         assert "data-wallet-amount" not in page
         assert euros(forme.price) in page.split("data-card-amount")[1][:80]
+        # what the wallet would pay is not listed as an empty table, but said in words
+        card = page.split('data-wallet="')[1].split("</div></div>")[0]
+        assert "data-wallet-declined" in card and "<table" not in card
+        assert "Use this credit" in card or "Usa questo credito" in card
         assert pay_shown(client, CARD_OK)["status"] == 200
         assert balance(wallet.account_id) == Decimal("50.00")
         # someone else's wallet cannot be switched from here

@@ -32,12 +32,14 @@ def _employees(employer: Employer, ensure_user: Callable, domain: str, first: st
         user = User.objects.get(email__iexact=email)
         user.first_name, user.last_name = name.split(" ", 1)
         user.save(update_fields=["first_name", "last_name"])
-        code = with_check(f"{name[:3].upper()}{name.split()[1][:3].upper()}8{i}A{i + 1:02d}D150")
+        # 16 characters: the year is two digits (80, 81, … 90 for the eleventh person)
+        first_name, last_name = name.split(" ", 1)
+        code = with_check(f"{first_name[:3]}{last_name[:3]}{80 + i}A{i + 1:02d}D150".upper())
         Employee.objects.get_or_create(
             employer=employer,
-            tax_code=code,
+            user=user,
             defaults={
-                "user": user,
+                "tax_code": code,
                 "grade": grades[i % len(grades)],
                 "started_on": date(2020, 3, 1),
             },

@@ -12,6 +12,7 @@ from decimal import Decimal
 from django.db.models import Count, Q, Sum
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from oscar.templatetags.currency_filters import currency
 
 from portal.ledger.models import Account, Transfer
 from portal.programmes.transparency import is_small
@@ -38,7 +39,7 @@ class Figure:
         if self.small:
             return _("fewer than 5")
         if isinstance(self.value, Decimal):
-            return f"{self.value:.2f} €".replace(".", ",")
+            return currency(self.value)  # "7.500,00 €", "€7,500.00": the shop's format
         return str(self.value)
 
 

@@ -19,6 +19,7 @@ from django.core.validators import validate_email
 from django.db import transaction
 from django.db.models.functions import Lower
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from portal.programmes.applications import ProgrammeError, household_key
 
@@ -139,7 +140,13 @@ def _header(fields: list[str]) -> tuple[dict[str, int], list[str]]:
     errors = []
     if missing:
         errors.append(
-            _("The file has no column %(columns)s (the first line names the columns: %(all)s).")
+            ngettext(
+                "The file has no column named %(columns)s "
+                "(the first line names the columns: %(all)s).",
+                "The file has no columns named %(columns)s "
+                "(the first line names the columns: %(all)s).",
+                len(missing),
+            )
             % {"columns": ", ".join(missing), "all": ", ".join(a[0] for a in COLUMNS.values())}
         )
     return wanted, errors

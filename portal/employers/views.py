@@ -2,9 +2,11 @@
 
 from django.contrib.auth import login
 from django.contrib.auth.forms import SetPasswordForm
+from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
@@ -19,13 +21,17 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
     if employee is None:
         return TemplateResponse(request, "employers/invitation_expired.html", status=410)
     user = employee.user
+    my_welfare = reverse("customer:employer-welfare")  # "Il mio welfare aziendale"
     if user.has_usable_password():
-        return redirect("customer:login")
+        # the e-mail says "sign in to see your credit": the credit, after signing in if needed
+        if request.user.is_authenticated and request.user.pk == user.pk:
+            return redirect(my_welfare)
+        return redirect_to_login(my_welfare)
     form = SetPasswordForm(user, request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         form.save()
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-        return redirect("/")
+        return redirect(my_welfare)
     return TemplateResponse(
         request,
         "employers/invitation.html",
