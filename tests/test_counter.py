@@ -79,9 +79,11 @@ def paper_form(programme, n: int = 1, **overrides) -> dict:
 def pdf_text(pdf: bytes) -> str:
     """The text drawn on a PDF's pages (fpdf2 compresses each page's content)."""
     text = []
-    for stream in re.findall(rb"stream\r?\n(.*?)\r?\nendstream", pdf, re.S):
+    # the end-of-line before "endstream" is left on the data: a stream whose compressed bytes
+    # end in "\r" would lose it to an "\r?\n" there; decompressobj stops at the stream's end
+    for stream in re.findall(rb"stream\r?\n(.*?)endstream", pdf, re.S):
         try:
-            text.append(zlib.decompress(stream).decode("latin-1"))
+            text.append(zlib.decompressobj().decompress(stream).decode("latin-1"))
         except zlib.error:
             continue
     return "\n".join(text)
