@@ -18,7 +18,7 @@ from . import assisted
 from .assisted_forms import ConsentForm, NewCitizenForm, SocialPointChoice
 from .citizens import citizens_of
 from .models import AssistConsent, AssistedAction
-from .office import _territory
+from .office import _territory, log_page
 
 LOG_PAGE_SIZE = 100
 
@@ -136,23 +136,9 @@ def start(request: HttpRequest, territory_id: int, citizen_id: int) -> HttpRespo
 def log(request: HttpRequest, territory_id: int) -> HttpResponse:
     """Everything done on the portal while acting for citizens, newest first."""
     territory = _territory(request, territory_id)
-    try:
-        page = max(int(request.GET.get("p", 1)), 1)
-    except ValueError:
-        page = 1
-    first = (page - 1) * LOG_PAGE_SIZE
-    rows = list(
-        AssistedAction.objects.filter(territory=territory).select_related("citizen")[
-            first : first + LOG_PAGE_SIZE + 1
-        ]
-    )
+    rows = AssistedAction.objects.filter(territory=territory).select_related("citizen")
     return TemplateResponse(
         request,
         "welfare/admin/assisted_log.html",
-        {
-            "territory": territory,
-            "rows": rows[:LOG_PAGE_SIZE],
-            "previous_page": page - 1 if page > 1 else None,
-            "next_page": page + 1 if len(rows) > LOG_PAGE_SIZE else None,
-        },
+        {"territory": territory, **log_page(request, rows, LOG_PAGE_SIZE)},
     )

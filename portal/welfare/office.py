@@ -127,28 +127,30 @@ def citizen(request: HttpRequest, territory_id: int, citizen_id: int) -> HttpRes
     )
 
 
-def log(request: HttpRequest, territory_id: int) -> HttpResponse:
-    """Every band change made on the portal, newest first."""
-    territory = _territory(request, territory_id)
+def log_page(request: HttpRequest, rows, size: int = LOG_PAGE_SIZE) -> dict:
+    """Page ``?p=`` of a log, newest first: its rows and the neighbouring pages' numbers
+    (one query: a row more than the page tells whether there is a next one)."""
     try:
         page = max(int(request.GET.get("p", 1)), 1)
     except ValueError:
         page = 1
-    start = (page - 1) * LOG_PAGE_SIZE
-    rows = list(
-        BandChange.objects.filter(territory=territory).select_related("citizen")[
-            start : start + LOG_PAGE_SIZE + 1
-        ]
-    )
+    start = (page - 1) * size
+    found = list(rows[start : start + size + 1])
+    return {
+        "rows": found[:size],
+        "previous_page": page - 1 if page > 1 else None,
+        "next_page": page + 1 if len(found) > size else None,
+    }
+
+
+def log(request: HttpRequest, territory_id: int) -> HttpResponse:
+    """Every band change made on the portal, newest first."""
+    territory = _territory(request, territory_id)
+    rows = BandChange.objects.filter(territory=territory).select_related("citizen")
     return TemplateResponse(
         request,
         "welfare/admin/log.html",
-        {
-            "territory": territory,
-            "rows": rows[:LOG_PAGE_SIZE],
-            "previous_page": page - 1 if page > 1 else None,
-            "next_page": page + 1 if len(rows) > LOG_PAGE_SIZE else None,
-        },
+        {"territory": territory, **log_page(request, rows)},
     )
 
 
