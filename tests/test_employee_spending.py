@@ -443,4 +443,4 @@ def test_my_company_welfare_page_queries_and_a_refused_plan(territories):
     )
     assert ended in html2
     # one wallet or two (one of them refused): the same queries
-    assert (cold, warm, cold2, warm2) == (10, 6, 10, 6)
+    assert (cold, warm, cold2, warm2) == (10, 5, 10, 5)

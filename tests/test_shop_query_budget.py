@@ -17,15 +17,16 @@ Partner = get_model("partner", "Partner")
 Product = get_model("catalogue", "Product")
 StockRecord = get_model("partner", "StockRecord")
 
-# (rendered afresh, served again). Every page pays for the session's user (1), the dashboard
-# link (1) and the basket with its lines, their options, their offers, its vouchers and the
-# portal's offers (5).
+# (rendered afresh, served again). Every page pays for the session's user (1) and the dashboard
+# link (1); rendered afresh, for the basket with its lines, their options, their offers, its
+# vouchers and the portal's offers (6) too, and served again not at all: the mini basket's line
+# is kept (shop/basket/summary.py) until the basket, the offers or the portal change.
 BUDGETS = {
-    "catalogue": (15, 10),  # + one page of cards with their prices, categories and the total
-    "category": (16, 11),  # + the category
-    "product": (19, 12),  # + the product with its offer here, its options
+    "catalogue": (15, 4),  # + one page of cards with their prices, categories and the total
+    "category": (16, 5),  # + the category
+    "product": (19, 6),  # + the product with its offer here, its options
     "basket": (17, 13),  # + the offers and vouchers again for the totals, the saved basket…
-    "account orders": (18, 14),  # + the page of orders, the portals with orders
+    "account orders": (18, 8),  # + the page of orders, the portals with orders
 }
 
 

@@ -19,18 +19,6 @@ from shop.checkout.abandonment import welcome_back
 Basket = get_model("basket", "Basket")
 
 
-def basket_to_show(request) -> "Basket | None":
-    """The basket a page summarises for this visitor, or None when they have none to show: not
-    signed in and no basket cookie. Unlike ``request.basket``, builds nothing for them."""
-    # the cookie's name as BasketMiddleware.get_cookie_key gives it (the same for every portal)
-    if (
-        not request.user.is_authenticated
-        and settings.OSCAR_BASKET_COOKIE_OPEN not in request.COOKIES
-    ):
-        return None
-    return request.basket
-
-
 class BasketMiddleware(CoreBasketMiddleware):
     def process_response(self, request, response):
         """Oscar's, with the basket cookie not sent along by other sites' requests (SameSite);
@@ -53,6 +41,9 @@ class BasketMiddleware(CoreBasketMiddleware):
                 owner=request.user, territory=territory, status__in=(Basket.OPEN, Basket.FROZEN)
             ).order_by("pk")
             usable = [b for b in baskets if b.status == Basket.OPEN or welcome_back(request, b)]
+            # a frozen basket still waiting for the bank: the mini basket is not kept
+            # (shop/basket/summary.py), so that the next page settles it
+            request._basket_frozen_left = len(usable) < len(baskets)
             basket = usable[0] if usable else Basket(owner=request.user, territory=territory)
             for other in usable[1:]:  # e.g. a basket given back beside a newer one
                 self.merge_baskets(basket, other)
@@ -81,6 +72,7 @@ class BasketMiddleware(CoreBasketMiddleware):
         if basket is not None and basket.status == Basket.FROZEN and welcome_back(request, basket):
             return basket  # open again
         if basket is None or basket.status != Basket.OPEN:
+            request._basket_frozen_left = basket is not None and basket.status == Basket.FROZEN
             request.cookies_to_delete.append(cookie_key)
             return None
         return basket

@@ -1,16 +1,16 @@
-"""``{% load portal_basket %}``: ``{% basket_to_show as basket %}`` gives the visitor's open
-basket, or None when they cannot have one: not signed in and no basket cookie, as most
-visitors of the catalogue. Reading ``request.basket`` would build an empty basket for them
-on every page."""
+"""``{% load portal_basket %}``: ``{% mini_basket as summary %}`` gives what the shop bar says
+of the visitor's basket (``num_items``, ``total``, ``currency``), or None when there is
+nothing to say (no basket cookie and not signed in, as most visitors of the catalogue, or an
+empty basket), mostly without loading the basket (shop/basket/summary.py)."""
 
 from django import template
 
-from shop.basket.middleware import basket_to_show
+from shop.basket.summary import mini_basket
 
 register = template.Library()
 
 
-@register.simple_tag(takes_context=True, name="basket_to_show")
-def basket_to_show_tag(context):
+@register.simple_tag(takes_context=True, name="mini_basket")
+def mini_basket_tag(context):
     request = context.get("request")
-    return basket_to_show(request) if request is not None else None
+    return mini_basket(request) if request is not None else None
