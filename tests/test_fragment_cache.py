@@ -283,3 +283,30 @@ def test_a_view_restriction_applies_at_once_to_a_remembered_route(territories):
     PageViewRestriction.objects.create(page=page, restriction_type=PageViewRestriction.LOGIN)
     response = client.get("/chi-siamo/", HTTP_COOKIE="x=1")
     assert response.status_code == 302 and "login" in response["Location"]
+
+
+def test_whether_a_body_can_be_kept_is_told_without_reading_its_images(territories):
+    """``keepable`` looks at each block's type only: a body with an image and a call to action
+    (to a page) costs no query, so that a page served from its kept fragments reads neither;
+    a newsletter form in the body still makes it rendered every time."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from wagtail.images.models import Image
+
+    from portal.content.blocks import BodyBlock
+    from portal.territories.templatetags.portal_cache import keepable
+
+    image = Image.objects.first()
+    raw = [
+        {"type": "image", "value": {"image": image.pk if image else 1}, "id": "a"},
+        {"type": "call_to_action", "value": {"title": "Vai", "link_page": 1}, "id": "b"},
+    ]
+    stream = BodyBlock().to_python(raw)
+    with CaptureQueriesContext(connection) as queries:
+        assert keepable(stream) is True
+    assert queries.captured_queries == []
+
+    with_form = BodyBlock().to_python([*raw, {"type": "newsletter", "value": {}, "id": "c"}])
+    with CaptureQueriesContext(connection) as queries:
+        assert keepable(with_form) is False
+    assert queries.captured_queries == []
