@@ -1,18 +1,18 @@
 """The soak's visitors (locust): 80% CMS pages, 15% catalogue, 5% card checkouts.
 
-Run by ``bench/soak/run.py``, which starts the production stack and writes the plan this file
-reads (``SOAK_PLAN``, JSON): for each portal its host, its CMS pages, its catalogue pages, the
-services a guest may buy and its territory's id for the booking step, and the localstripe
-address and publishable key. Each visitor keeps to one portal, as a browser on one host would.
-
-Every request goes to gunicorn on loopback with ``X-Forwarded-Proto: https`` (the proxy's
-header: production redirects plain HTTP) and a ``Host`` of the portal; the session, CSRF and
-basket cookies are ``Secure``, and each request carries them (``Visitor.cookies``). A
-checkout is a new guest: product page, basket add, the e-mail step, the booking step, the
-payment page, then the card as Stripe.js would confirm it against localstripe
-(tests/stripe_support.py does the same), and our server charges it. Answers of
-500 and above are counted apart (``SOAK_OUT``, JSON, written when locust stops), as are the
-payment intents our server answered as paid.
+Run by ``bench/soak/run.py`` against ``bench/stack.py``'s TLS proxy, which writes the plan this
+file reads (``SOAK_PLAN``, JSON): for each portal its host, its CMS pages, its catalogue pages,
+the services a guest may buy and its territory's id for the booking step, the localstripe
+address and publishable key, and the stack's certificate. Each visitor keeps to one portal, as
+a browser on one host would: every request goes to the proxy's HTTPS on loopback with the
+portal's ``Host`` (the proxy adds ``X-Forwarded-Proto`` and ``-For``). The session, CSRF and
+basket cookies are ``Secure``; requests' jar files them under the ``Host`` header, and each
+request carries them (``Visitor.cookies``). A checkout is a new guest: product page, basket
+add, the e-mail step, the booking step, the payment page, then the card as Stripe.js would
+confirm it against localstripe (tests/stripe_support.py does the same, "Complete
+authentication" included when the card asks for 3-D Secure), and our server charges it.
+Answers of 500 and above are counted apart (``SOAK_OUT``, JSON, written when locust stops),
+as are the checkouts our server answered as paid.
 """
 
 from __future__ import annotations
@@ -51,13 +51,13 @@ class Visitor(HttpUser):
 
     def on_start(self):
         self.portal = random.choice(PLAN["portals"])
-        self.headers = {"Host": self.portal["host"], "X-Forwarded-Proto": "https"}
+        self.headers = {"Host": self.portal["host"]}
+        self.client.verify = PLAN["cert"]  # the stack's self-signed certificate
 
     def cookies(self) -> dict[str, str]:
-        """Every cookie the visitor holds, as its own Cookie header. The jar files them under
-        the Host header (the portal) but would match the URL's loopback address, and Django's
-        are ``Secure`` (the proxy in front ends TLS); a visitor keeps to one portal, so all of
-        its cookies are that portal's."""
+        """Every cookie the visitor holds, as its own Cookie header: the jar files them under
+        the Host header (the portal), not the URL's loopback address; a visitor keeps to one
+        portal, so all of its cookies are that portal's."""
         jar = "; ".join(f"{c.name}={c.value}" for c in self.client.cookies)
         return {"Cookie": jar} if jar else {}
 
@@ -165,6 +165,12 @@ class Visitor(HttpUser):
             },
             name="localstripe: confirm card",
         ).json()
+        if confirmed.get("status") == "requires_action":  # 3-D Secure: "Complete authentication"
+            confirmed = self.client.post(
+                f"{PLAN['stripe']}/v1/setup_intents/{secret.split('_secret_')[0]}/confirm",
+                json={"key": PLAN["publishable_key"], "client_secret": secret},
+                name="localstripe: 3-D Secure",
+            ).json()
         paid = self.post(
             "/shop/checkout/card/pay/",
             "checkout: pay",
@@ -176,7 +182,18 @@ class Visitor(HttpUser):
             if paid.headers.get("Content-Type", "").startswith("application/json")
             else {}
         )
-        if paid.status_code != 200 or "redirect" not in answer:
+        if paid.status_code == 200 and answer.get("requires_action"):
+            intent = answer["client_secret"].split("_secret_")[0]
+            self.client.post(
+                f"{PLAN['stripe']}/v1/payment_intents/{intent}/_authenticate?success=true",
+                json={"key": PLAN["publishable_key"], "client_secret": answer["client_secret"]},
+                name="localstripe: 3-D Secure",
+            )
+            back = self.get(answer["return_url"], "checkout: card return", allow_redirects=False)
+            answer = (
+                {"redirect": back.headers.get("Location", "")} if back.status_code == 302 else {}
+            )
+        if paid.status_code != 200 or not answer.get("redirect"):
             return self.failed(f"pay {paid.status_code} {paid.text[:300]}")
         thanks = self.get(answer["redirect"], "checkout: thank-you")
         COUNTS["paid"].append(

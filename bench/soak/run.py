@@ -1,46 +1,51 @@
 """The soak (issue #12): locust headless against the production stack, then the books checked.
 
-Starts, on loopback: gunicorn with ``portal.settings.production`` (PostgreSQL from
-``DATABASE_URL``, Redis from ``REDIS_URL``), localstripe as Stripe (``STRIPE_API_BASE``) with
-our webhook registered, a one-header proxy in front of the webhook (``X-Forwarded-Proto``,
-as the real proxy adds: production redirects plain HTTP) and an SMTP sink for the order
-e-mails (production sends them with SMTP). Then locust (``bench/soak/locustfile.py``: 80% CMS
-pages, 15% catalogue, 5% card checkouts as new guests) for ``--minutes``, the load average
-sampled every 10 s. Afterwards, every payment intent localstripe holds as succeeded is
-compared with the database: each must be the payment of exactly one order, and no order of
-the soak may lack one. Writes ``bench/results/soak.json`` (and locust's CSV files next to it)
-and prints the figures::
+The stack is ``bench/stack.py``'s: gunicorn with ``portal.settings.production`` behind the TLS
+proxy, PostgreSQL, Redis, a real Celery worker and beat, moto's S3, localstripe (its webhook
+posted back through the proxy) and the SMTP sink. ``--reuse`` drives a stack already ``up``
+(same ``--port``); otherwise one is brought up for the run and taken down after it. Locust
+(``bench/soak/locustfile.py``: 80% CMS pages, 15% catalogue, 5% card checkouts as new guests)
+runs for ``--minutes`` against the proxy's HTTPS, each visitor with a portal's ``Host``; the
+load average is sampled every 10 s. Afterwards the books: every payment intent localstripe
+holds as succeeded must be the payment of exactly one order, and every order of the soak must
+have one. The server's statuses are read from gunicorn's access log (what it answered during
+the run, the webhook's included). Writes ``bench/results/soak.json`` (and locust's CSV files
+next to it) and prints the figures::
 
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/scale_db REDIS_URL=redis://127.0.0.1:6379/6 \\
-    .venv/bin/python bench/soak/run.py --minutes 10 --users 20
+    STACK_DATABASE=soak_stack .venv/bin/python bench/stack.py --port 8320 up
+    STACK_DATABASE=soak_stack .venv/bin/python bench/soak/run.py --port 8320 --reuse \\
+        --minutes 10 --users 20
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import csv
 import json
 import os
+import re
 import subprocess
 import sys
 import threading
 import time
 import urllib.request
 from datetime import UTC, datetime
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # bench/
+ROOT = Path(__file__).resolve().parent.parent.parent
+sys.path.insert(0, str(ROOT))
 
-from latency import PROXY, PYTHON, collect_static, portal_hosts, production_env  # noqa: E402
-from pages import RESULTS, ROOT, serve, wait_for  # noqa: E402
+from bench.stack import STATE, Stack  # noqa: E402
 
+RESULTS = ROOT / "bench" / "results"
 LOCUST = str(ROOT / ".venv" / "bin" / "locust")
 PUBLISHABLE_KEY = "pk_test_localstripe"  # base.py's default when no real key is set
 SECRET_KEY = "sk_test_localstripe"
+ACCESS = re.compile(r'"(?P<method>[A-Z]+) (?P<path>\S+) HTTP/[\d.]+" (?P<status>\d{3}) ')
 
 
-def plan(slugs: list[str], stripe: str) -> dict:
+def plan(slugs: list[str], stack: Stack) -> dict:
     """What the visitors request on each portal (see locustfile.py)."""
     from django.utils import translation
     from oscar.core.loading import get_model
@@ -96,52 +101,21 @@ def plan(slugs: list[str], stripe: str) -> dict:
                 "services": services,
             }
         )
-    return {"portals": portals, "stripe": stripe, "publishable_key": PUBLISHABLE_KEY}
+    return {
+        "portals": portals,
+        "stripe": f"http://127.0.0.1:{stack.localstripe_port}",
+        "publishable_key": PUBLISHABLE_KEY,
+        "cert": str(stack.cert),
+    }
 
 
-def webhook_proxy(listen: int, upstream: int) -> ThreadingHTTPServer:
-    """Forwards localstripe's webhook calls to gunicorn with ``X-Forwarded-Proto: https``."""
-
-    class Forward(BaseHTTPRequestHandler):
-        def do_POST(self):  # noqa: N802 (http.server's name)
-            body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
-            headers = {k: v for k, v in self.headers.items() if k.lower() != "host"}
-            request = urllib.request.Request(
-                f"http://127.0.0.1:{upstream}{self.path}",
-                data=body,
-                method="POST",
-                headers={**headers, "Host": "localhost", **PROXY},
-            )
-            try:
-                with urllib.request.urlopen(request, timeout=60) as answer:  # noqa: S310
-                    status, text = answer.status, answer.read()
-            except urllib.error.HTTPError as error:
-                status, text = error.code, error.read()
-            WEBHOOK_STATUSES[status] = WEBHOOK_STATUSES.get(status, 0) + 1
-            self.send_response(status)
-            self.send_header("Content-Length", str(len(text)))
-            self.end_headers()
-            self.wfile.write(text)
-
-        def log_message(self, *args):
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", listen), Forward)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    return server
-
-
-WEBHOOK_STATUSES: dict[int, int] = {}
-
-
-def succeeded_intents(stripe: str) -> list[dict]:
+def stripe_intents(stripe: str) -> list[dict]:
     request = urllib.request.Request(
         f"{stripe}/v1/payment_intents?limit=1000000",
         headers={"Authorization": f"Bearer {SECRET_KEY}"},
     )
     with urllib.request.urlopen(request, timeout=60) as answer:  # noqa: S310 (loopback)
-        intents = json.load(answer)["data"]
-    return [i for i in intents if i["status"] == "succeeded"]
+        return json.load(answer)["data"]
 
 
 def books(intents: list[dict], since: datetime) -> dict:
@@ -152,10 +126,10 @@ def books(intents: list[dict], since: datetime) -> dict:
     from shop.payment.models import StripePayment
 
     Order = get_model("order", "Order")
-    ids = [i["id"] for i in intents]
+    ids = [i["id"] for i in intents if i["status"] == "succeeded"]
     payments = StripePayment.objects.filter(payment_intent_id__in=ids)
     by_intent = dict(payments.values_list("payment_intent_id", "order_id"))
-    missing = [i for i in ids if not by_intent.get(i)]
+    intents_without_order = [i for i in ids if not by_intent.get(i)]
     numbers = list(payments.values_list("order_number", flat=True))
     placed = dict(
         Order.objects.filter(number__in=numbers)
@@ -163,133 +137,112 @@ def books(intents: list[dict], since: datetime) -> dict:
         .annotate(n=Count("id"))
         .values_list("number", "n")
     )
-    twice = {n: c for n, c in placed.items() if c != 1}
-    unplaced = [n for n in numbers if n not in placed]
     soak_orders = Order.objects.filter(
         date_placed__gte=since, guest_email__endswith="@example.invalid"
     )
-    without_payment = list(
-        soak_orders.exclude(number__in=numbers).values_list("number", flat=True)[:20]
+    paid_numbers = set(
+        StripePayment.objects.filter(payment_intent_id__in=ids).values_list(
+            "order_number", flat=True
+        )
     )
-    return {
+    without_payment = [n for n in soak_orders.values_list("number", flat=True)
+                       if n not in paid_numbers]  # fmt: skip
+    result = {
+        "intents": len(intents),
+        "intents_by_status": _tally(i["status"] for i in intents),
         "succeeded_intents": len(ids),
-        "intents_without_order": missing,
-        "orders_placed_not_once": twice,
-        "payments_without_order": unplaced,
+        "intents_without_order": intents_without_order,
+        "orders_placed_not_once": {n: c for n, c in placed.items() if c != 1},
+        "payments_without_order": [n for n in numbers if n not in placed],
         "soak_orders": soak_orders.count(),
-        "soak_orders_without_paid_intent": without_payment,
-        "exactly_once": not (missing or twice or unplaced or without_payment)
-        and soak_orders.count() == len(ids),
+        "soak_orders_without_paid_intent": without_payment[:20],
+        "order_payments_by_status": _tally(
+            StripePayment.objects.filter(created__gte=since).values_list("status", flat=True)
+        ),
     }
+    result["exactly_once"] = not (
+        result["intents_without_order"]
+        or result["orders_placed_not_once"]
+        or result["payments_without_order"]
+        or without_payment
+    ) and result["soak_orders"] == len(ids)
+    return result
+
+
+def _tally(values) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for value in values:
+        counts[str(value)] = counts.get(str(value), 0) + 1
+    return counts
 
 
 def locust_groups(prefix: Path) -> list[dict]:
-    rows = []
     with open(f"{prefix}_stats.csv") as f:
-        for row in csv.DictReader(f):
-            rows.append(
-                {
-                    "name": row["Name"],
-                    "requests": int(row["Request Count"]),
-                    "failures": int(row["Failure Count"]),
-                    "p50_ms": row["50%"],
-                    "p95_ms": row["95%"],
-                    "p99_ms": row["99%"],
-                    "rps": round(float(row["Requests/s"]), 1),
-                }
-            )
-    return rows
+        return [
+            {
+                "name": row["Name"],
+                "requests": int(row["Request Count"]),
+                "failures": int(row["Failure Count"]),
+                "p50_ms": row["50%"],
+                "p95_ms": row["95%"],
+                "p99_ms": row["99%"],
+                "rps": round(float(row["Requests/s"]), 1),
+            }
+            for row in csv.DictReader(f)
+        ]
+
+
+def server_answers(log: Path, offset: int) -> dict:
+    """gunicorn's access log from ``offset``: its statuses, the 5xx paths, the webhook's."""
+    statuses: dict[str, int] = {}
+    webhook: dict[str, int] = {}
+    errors: list[str] = []
+    with log.open("rb") as f:
+        f.seek(offset)
+        for raw in f:
+            line = raw.decode(errors="replace")
+            match = ACCESS.search(line)
+            if not match:
+                continue
+            status = match["status"]
+            statuses[status] = statuses.get(status, 0) + 1
+            if "/stripe/webhook/" in match["path"]:
+                webhook[status] = webhook.get(status, 0) + 1
+            if status.startswith("5"):
+                errors.append(f"{status} {match['method']} {match['path']}")
+    return {"statuses": statuses, "webhook": webhook, "errors": errors}
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--port", type=int, default=8360)
-    parser.add_argument("--stripe-port", type=int, default=8361)
-    parser.add_argument("--webhook-port", type=int, default=8362)
-    parser.add_argument("--smtp-port", type=int, default=8363)
-    parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--port", type=int, default=int(os.environ.get("STACK_PORT", 8300)))
+    parser.add_argument("--reuse", action="store_true", help="drive a stack already `up`")
     parser.add_argument("--minutes", type=float, default=10)
     parser.add_argument("--users", type=int, default=20)
-    parser.add_argument(
-        "--portals",
-        nargs="*",
-        default=["sondrio", "cremona", "rho", "padova", "napoli", "scala-01", "scala-02"],
-    )
+    parser.add_argument("--spawn-rate", type=float, default=2)
+    parser.add_argument("--portals", nargs="*",
+                        default=["sondrio", "cremona", "rho", "padova", "napoli"])  # fmt: skip
     options = parser.parse_args()
 
-    stripe = f"http://127.0.0.1:{options.stripe_port}"
-    os.environ["EMAIL_HOST"], os.environ["EMAIL_PORT"] = "127.0.0.1", str(options.smtp_port)
-    os.environ.update(production_env(stripe_base=stripe))
-    sys.path.insert(0, str(ROOT))
-    import django
+    workdir = Path(f"/tmp/portal-stack-{options.port}")
+    if options.reuse:
+        if not (workdir / STATE).exists():
+            parser.error(f"--reuse: no stack recorded in {workdir}")
+        stack, owned = Stack.from_state(workdir), contextlib.nullcontext()
+    else:
+        stack = Stack(port=options.port)
+        owned = stack
+    with owned:
+        os.environ.update(stack.env)
+        import django
 
-    django.setup()
-    env = production_env(stripe_base=stripe)
-    env["ALLOWED_HOSTS"] = ",".join(portal_hosts())
-    collect_static(env)
-    RESULTS.mkdir(exist_ok=True)
-    soak_plan = plan(options.portals, stripe)
-    (RESULTS / "soak-plan.json").write_text(json.dumps(soak_plan, indent=2))
-    access_log = RESULTS / "soak-access.log"
-    access_log.unlink(missing_ok=True)
-
-    started = []
-    proxy = webhook_proxy(options.webhook_port, options.port)
-    try:
-        started.append(
-            subprocess.Popen(
-                [
-                    PYTHON,
-                    "-W",
-                    "ignore",
-                    "-m",
-                    "smtpd",
-                    "-n",
-                    "-c",
-                    "DebuggingServer",
-                    f"127.0.0.1:{options.smtp_port}",
-                ],
-                stdout=subprocess.DEVNULL,
-            )
-        )
-        started.append(
-            subprocess.Popen(
-                [
-                    PYTHON,
-                    "-m",
-                    "shop.payment.localstripe_server",
-                    "--port",
-                    str(options.stripe_port),
-                    "--webhook",
-                    f"http://127.0.0.1:{options.webhook_port}/shop/payment/stripe/webhook/",
-                    "--secret",
-                    env["STRIPE_WEBHOOK_SECRET"],
-                ],
-                cwd=ROOT,
-                stdout=subprocess.DEVNULL,
-                stderr=open(RESULTS / "soak-localstripe.log", "w"),  # noqa: SIM115
-            )
-        )
-        started.append(
-            serve(
-                [
-                    "portal.wsgi:application",
-                    "--bind",
-                    f"127.0.0.1:{options.port}",
-                    "--access-logfile",
-                    str(access_log),
-                    "--error-logfile",
-                    str(RESULTS / "soak-gunicorn.log"),
-                    # a first request on a machine this loaded can take longer than the
-                    # default 30 s (imports, cold caches): the soak counts it, slow, not lost
-                    "--timeout",
-                    "120",
-                ],
-                workers=options.workers,
-                env=env,
-            )
-        )
-        wait_for(options.port, soak_plan["portals"][0]["host"], PROXY)
+        django.setup()
+        RESULTS.mkdir(exist_ok=True)
+        soak_plan = plan(options.portals, stack)
+        (RESULTS / "soak-plan.json").write_text(json.dumps(soak_plan, indent=2))
+        access_log = stack.workdir / "gunicorn.log"
+        offset = access_log.stat().st_size
+        before = {i["id"] for i in stripe_intents(soak_plan["stripe"])}
         since = datetime.now(UTC)
         loads: list[float] = []
         done = threading.Event()
@@ -301,6 +254,7 @@ def main() -> int:
         threading.Thread(target=sample, daemon=True).start()
         prefix = RESULTS / "soak"
         out = RESULTS / "soak-counts.json"
+        started = time.monotonic()
         subprocess.run(
             [
                 LOCUST,
@@ -310,40 +264,32 @@ def main() -> int:
                 "-u",
                 str(options.users),
                 "-r",
-                "2",
+                str(options.spawn_rate),
                 "-t",
                 f"{int(options.minutes * 60)}s",
                 "--host",
-                f"http://127.0.0.1:{options.port}",
+                f"https://127.0.0.1:{stack.port}",
                 "--csv",
                 str(prefix),
                 "--only-summary",
                 "--stop-timeout",
-                "30",
+                "60",
             ],
             env={**os.environ, "SOAK_PLAN": str(RESULTS / "soak-plan.json"), "SOAK_OUT": str(out)},
             check=False,
         )
+        elapsed = time.monotonic() - started
         done.set()
-        time.sleep(5)  # the last webhooks
-        intents = succeeded_intents(stripe)
-    finally:
-        for process in reversed(started):
-            process.terminate()
-            process.wait()
-        proxy.shutdown()
+        time.sleep(10)  # the last webhooks
+        intents = [i for i in stripe_intents(soak_plan["stripe"]) if i["id"] not in before]
+        server = server_answers(access_log, offset)
 
     counts = json.loads(out.read_text())
-    statuses: dict[str, int] = {}
-    for line in access_log.read_text().splitlines():
-        parts = line.split('"')
-        code = parts[2].split()[0] if len(parts) > 2 else "?"
-        statuses[code] = statuses.get(code, 0) + 1
     result = {
         "minutes": options.minutes,
+        "seconds": round(elapsed),
         "users": options.users,
-        "workers": options.workers,
-        "portals": options.portals,
+        "portals": [p["slug"] for p in soak_plan["portals"]],
         "load_average": {
             "min": min(loads),
             "max": max(loads),
@@ -351,10 +297,12 @@ def main() -> int:
         }
         if loads
         else {},
-        "server_statuses": statuses,
-        "server_5xx": sum(n for code, n in statuses.items() if code.startswith("5")),
+        "server_statuses": server["statuses"],
+        "server_5xx": sum(n for code, n in server["statuses"].items() if code.startswith("5")),
+        "server_5xx_requests": server["errors"][:20],
+        "client_by_status": counts["by_status"],
         "client_5xx": counts["5xx"],
-        "webhook_statuses": WEBHOOK_STATUSES,
+        "webhook_statuses": server["webhook"],
         "checkouts_begun": counts["checkouts"],
         "checkouts_paid": len(counts["paid"]),
         "checkout_failures": counts["checkout_failures"][:20],
@@ -363,14 +311,15 @@ def main() -> int:
     }
     (RESULTS / "soak.json").write_text(json.dumps(result, indent=2, default=str))
     print(json.dumps({k: v for k, v in result.items() if k != "groups"}, indent=2, default=str))
-    print("| group | requests | failures | p50 ms | p95 ms | p99 ms | req/s |")
+    print("| request | requests | failures | p50 ms | p95 ms | p99 ms | req/s |")
     print("|---|---|---|---|---|---|---|")
     for g in result["groups"]:
         print(
             f"| {g['name']} | {g['requests']} | {g['failures']} | {g['p50_ms']} | "
             f"{g['p95_ms']} | {g['p99_ms']} | {g['rps']} |"
         )
-    return 0 if result["server_5xx"] == 0 and result["books"]["exactly_once"] else 1
+    ok = result["server_5xx"] == 0 and result["client_5xx"] == 0
+    return 0 if ok and result["books"]["exactly_once"] else 1
 
 
 if __name__ == "__main__":
