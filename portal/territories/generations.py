@@ -48,17 +48,23 @@ def _key(territory_id: int | None) -> str:
     return GENERATION_KEY if territory_id is None else f"{GENERATION_KEY}:{territory_id}"
 
 
+def token(key: str) -> str:
+    """The random token kept at ``key`` (made on first use, by one process only if several
+    ask at once): a part of cache keys that a change renews and an eviction cannot bring back."""
+    value = cache.get(key)
+    if value is None:
+        cache.add(key, uuid.uuid4().hex, timeout=None)
+        value = cache.get(key)
+    return value
+
+
 def _token(territory_id: int | None) -> str:
     """A random token, never reused, so that a cleared or restarted cache cannot bring back
     entries of an older generation."""
     tokens = _request_tokens.get()
     if tokens is not None and territory_id in tokens:
         return tokens[territory_id]
-    key = _key(territory_id)
-    value = cache.get(key)
-    if value is None:
-        cache.add(key, uuid.uuid4().hex, timeout=None)
-        value = cache.get(key)
+    value = token(_key(territory_id))
     if tokens is not None:
         tokens[territory_id] = value
     return value

@@ -37,7 +37,7 @@ from django.db import transaction
 from django.utils.functional import SimpleLazyObject, empty
 
 from portal.defaults import setting
-from portal.territories.generations import generation
+from portal.territories.generations import generation, token
 
 REVISION = "basket:revision:"  # + whose basket
 OFFERS_REVISION = "basket:offers-revision"
@@ -80,23 +80,15 @@ def basket_key(basket_id: int) -> str:
     return f"basket:{basket_id}"
 
 
-def _token(key: str) -> str:
-    value = cache.get(key)
-    if value is None:
-        cache.add(key, uuid.uuid4().hex, timeout=None)
-        value = cache.get(key)
-    return value
-
-
 def summary_key(request, whose: str) -> str:
     """The cache key of ``whose`` basket's summary for this request (its every dimension)."""
     territory = request.territory
     return ":".join(
         [
             SUMMARY + whose,
-            _token(REVISION + whose),
+            token(REVISION + whose),
             generation(territory.pk),
-            _token(OFFERS_REVISION),
+            token(OFFERS_REVISION),
             request.strategy.pricing_key,
         ]
     )
@@ -139,13 +131,14 @@ def mini_basket(request) -> MiniBasket | None:
     return summary
 
 
-def _renew(*whose: str) -> None:
+def _renew(*keys: str) -> None:
+    """New tokens at ``keys``: now, and again once the change is committed (a page that read
+    the basket or the offers before the commit kept its summary under the first ones)."""
+
     def renew() -> None:
-        cache.set_many({REVISION + w: uuid.uuid4().hex for w in whose}, timeout=None)
+        cache.set_many({key: uuid.uuid4().hex for key in keys}, timeout=None)
 
     renew()
-    # and once the change is committed: a page that read the basket before the commit kept
-    # its summary under the token renewed above
     transaction.on_commit(renew)
 
 
@@ -154,12 +147,11 @@ def basket_changed(basket) -> None:
     whose = [basket_key(basket.pk)]
     if basket.owner_id:
         whose.append(owner_key(basket.owner_id, basket.territory_id))
-    _renew(*whose)
+    _renew(*(REVISION + w for w in whose))
 
 
 def _offers_changed(**_kwargs) -> None:
-    cache.set(OFFERS_REVISION, uuid.uuid4().hex, timeout=None)
-    transaction.on_commit(lambda: cache.set(OFFERS_REVISION, uuid.uuid4().hex, timeout=None))
+    _renew(OFFERS_REVISION)
 
 
 def connect() -> None:

@@ -90,12 +90,11 @@ class TerritoryStrategy(NoTax, Structured):
     def load_category_slugs(self, products) -> None:
         """The category slugs of many products in one query (only for a citizen with a
         category reduction)."""
-        asked = {p.parent_id or p.pk for p in products}
-        if not asked - self._slugs.keys() or not self._band_needs_slugs():
-            return
-        # kept by all that was asked, not by what this request misses of it: the same list
+        # kept by all that is asked, not by what this request misses of it: the same list
         # finds the same entry whatever else the request priced before (its basket's lines)
-        wanted = asked
+        wanted = {p.parent_id or p.pk for p in products}
+        if not wanted - self._slugs.keys() or not self._band_needs_slugs():
+            return
         from portal.programmes.checkout import category_slugs
         from portal.territories.generations import remembered
 
