@@ -319,7 +319,7 @@ def test_the_payment_page_queries_with_employer_wallets(territories, padova):
         page_queries(two, wallets=2) - without[2],
     ]
     # "without" has the one query that finds no employer wallet (any signed-in checkout asks)
-    assert (without, added) == ({1: 16, 2: 18}, [2, 2, 2])
+    assert (without, added) == ({1: 15, 2: 17}, [2, 2, 2])
 
 
 @pytest.mark.skipif(
@@ -443,4 +443,4 @@ def test_my_company_welfare_page_queries_and_a_refused_plan(territories):
     )
     assert ended in html2
     # one wallet or two (one of them refused): the same queries
-    assert (cold, warm, cold2, warm2) == (10, 5, 10, 5)
+    assert (cold, warm, cold2, warm2) == (9, 4, 9, 4)

@@ -22,7 +22,7 @@ from contextvars import ContextVar
 from typing import TypeVar
 
 from django.core.cache import cache
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_save
 from wagtail.models import Page, PageViewRestriction
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
@@ -41,7 +41,11 @@ SHARED_SHOP_MODELS = (
     "catalogue.Category",
     "catalogue.ProductCategory",
     "catalogue.Option",  # what a service asks when added to the basket
+    "catalogue.ProductClass",  # its options
+    "partner.Partner",  # the cooperative a product page says provides the service
 )
+# Which options a service asks for: m2m fields, changed without saving either side.
+SHARED_SHOP_RELATIONS = ("catalogue.Product.product_options", "catalogue.ProductClass.options")
 
 
 def _key(territory_id: int | None) -> str:
@@ -137,6 +141,12 @@ def connect() -> None:
     # every portal's: the shared catalogue, and which host is which portal
     for name in SHARED_SHOP_MODELS:
         _when_saved(get_model(*name.split(".")), lambda _instance: None)
+    for name in SHARED_SHOP_RELATIONS:
+        app, model, field = name.split(".")
+        through = getattr(get_model(app, model), field).through
+        m2m_changed.connect(
+            _shared_relation_changed, sender=through, dispatch_uid=f"chrome-m2m-{name}"
+        )
     _when_saved(Territory, lambda _instance: None)
     _when_saved(TerritoryHost, lambda _instance: None)
 
@@ -151,6 +161,11 @@ def _when_saved(model, territory_of: Callable) -> None:
     uid = model._meta.label
     post_save.connect(changed, sender=model, weak=False, dispatch_uid=f"chrome-save-{uid}")
     post_delete.connect(changed, sender=model, weak=False, dispatch_uid=f"chrome-delete-{uid}")
+
+
+def _shared_relation_changed(sender, action: str, **kwargs) -> None:
+    if action.startswith("post_"):
+        invalidate(None)
 
 
 def _territory_of_site(site_id: int) -> int | None:

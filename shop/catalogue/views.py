@@ -3,12 +3,16 @@
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Prefetch
+from django.db.models import Exists, OuterRef, Prefetch
+from django.http import Http404
 from oscar.apps.catalogue.views import ProductDetailView as CoreProductDetailView
 from oscar.core.loading import get_class, get_model
 
+from portal.territories import generations
+
 from .scoping import offered_in
 
+Option = get_model("catalogue", "Option")
 StockRecord = get_model("partner", "StockRecord")
 
 
@@ -16,13 +20,42 @@ class ProductDetailView(CoreProductDetailView):
     def get_queryset(self):
         # The price and the offering cooperative: this territory's offers with their partner,
         # in one query. The categories (icon, breadcrumb) are read only by the fragments that
-        # show them (detail.html), when they are rendered afresh.
+        # show them (detail.html), when they are rendered afresh. Whether the service asks for
+        # options (the basket form's fields) in the product's own query, as Oscar's listings
+        # annotate it (``Product.has_options`` reads these).
         offers = StockRecord.objects.filter(territory=self.request.territory).select_related(
             "partner"
         )
-        return offered_in(self.request.territory).prefetch_related(
-            Prefetch("stockrecords", queryset=offers)
+        return (
+            offered_in(self.request.territory)
+            .annotate(
+                has_product_class_options=Exists(
+                    Option.objects.filter(productclass=OuterRef("product_class"))
+                ),
+                has_product_options=Exists(Option.objects.filter(product=OuterRef("pk"))),
+            )
+            .prefetch_related(Prefetch("stockrecords", queryset=offers))
         )
+
+    def get_object(self, queryset=None):
+        """The product with this territory's offers, kept until the portal's generation
+        changes (a stock record here, the shared catalogue, a cooperative: generations.py):
+        building and running its query is most of the view's own time."""
+        if hasattr(self, "object"):
+            return self.object
+        territory = self.request.territory
+        if territory is None:
+            raise Http404
+        pk = int(self.kwargs["pk"])
+        product = generations.remembered(
+            "product",
+            territory.pk,
+            (pk,),
+            lambda: self.get_queryset().filter(pk=pk).first(),
+        )
+        if product is None:
+            raise Http404
+        return product
 
     def get_alert_status(self):  # services have no stock alerts
         return False

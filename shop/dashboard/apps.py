@@ -8,6 +8,9 @@ class DashboardConfig(apps.DashboardConfig):
 
     def ready(self):
         super().ready()
+        from . import access
+
+        access.connect()
         self.counter_app = django_apps.get_app_config("counter_dashboard")
 
     def get_urls(self):
