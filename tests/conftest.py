@@ -1,12 +1,33 @@
 """One root conftest: the test database gets every portal of sites/ built once.
 
 The database is kept between runs (``--reuse-db``): its 338 migrations are applied once per
-machine, not once per run. Each test then runs in a transaction that is rolled back.
+machine, not once per run. A new one starts migrated: on SQLite from the schema snapshot
+(portal/territories/schema_snapshot.py), on PostgreSQL as a copy of a migrated template kept on
+the server (portal/territories/pg_template.py). Each test then runs in a transaction that is
+rolled back.
 """
 
 import pytest
 from django.core.management import call_command
 from django.test import Client
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(
+    django_db_modify_db_settings_parallel_suffix,
+    django_db_blocker,
+    django_db_keepdb,
+    django_db_createdb,
+):
+    """On PostgreSQL, a new test database is created as a copy of the template of these
+    migrations (built once per server and set of migrations): its ``migrate`` then finds
+    nothing to do. ``PORTAL_PG_TEMPLATE=0``: created empty and migrated."""
+    from django.db import connection
+
+    from portal.territories import pg_template
+
+    with django_db_blocker.unblock():
+        pg_template.for_test_database(connection, reuse=django_db_keepdb and not django_db_createdb)
 
 
 @pytest.fixture(scope="session")
