@@ -43,8 +43,16 @@ FAMILIES = {
     "Lora": (
         "Lora/lora-v20-latin-ext_latin",
         {
-            400: ("regular", "LiberationSerif-Regular.ttf", ["Times New Roman", "Liberation Serif"]),
-            700: ("700", "LiberationSerif-Bold.ttf", ["Times New Roman Bold", "Liberation Serif Bold"]),
+            400: (
+                "regular",
+                "LiberationSerif-Regular.ttf",
+                ["Times New Roman", "Liberation Serif"],
+            ),
+            700: (
+                "700",
+                "LiberationSerif-Bold.ttf",
+                ["Times New Roman Bold", "Liberation Serif Bold"],
+            ),
         },
     ),
     "Roboto Mono": (
