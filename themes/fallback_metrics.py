@@ -36,7 +36,9 @@ FAMILIES = {
     "Titillium Web": (
         "Titillium_Web/titillium-web-v10-latin-ext_latin",
         {
+            300: ("300", "LiberationSans-Regular.ttf", ["Arial", "Liberation Sans"]),
             400: ("regular", "LiberationSans-Regular.ttf", ["Arial", "Liberation Sans"]),
+            600: ("600", "LiberationSans-Bold.ttf", ["Arial Bold", "Liberation Sans Bold"]),
             700: ("700", "LiberationSans-Bold.ttf", ["Arial Bold", "Liberation Sans Bold"]),
         },
     ),
