@@ -87,6 +87,18 @@ print(page.get_url_parts()[2] if page else "")
 
 
 def lighthouse(url: str, report: Path) -> dict[str, float]:
+    """One run; a run whose trace lost its navigation start (NO_NAVSTART, Lighthouse's
+    runtimeError on a loaded machine) is run again, up to twice."""
+    for _attempt in range(3):
+        report.unlink(missing_ok=True)
+        data = run_lighthouse(url, report)
+        if (data.get("runtimeError") or {}).get("code") != "NO_NAVSTART":
+            break
+        print(f"{url}: NO_NAVSTART, run again", file=sys.stderr)
+    return figures(data)
+
+
+def run_lighthouse(url: str, report: Path) -> dict:
     subprocess.run(
         [
             str(ROOT / "node_modules" / ".bin" / "lighthouse"),
@@ -98,9 +110,16 @@ def lighthouse(url: str, report: Path) -> dict[str, float]:
             "--chrome-flags=--headless=new --no-sandbox",
         ],
         env=ENV,
-        check=True,
+        check=False,  # a lost trace may end the CLI with an error: the report tells
     )
-    data = json.loads(report.read_text())
+    return (
+        json.loads(report.read_text())
+        if report.exists()
+        else {"runtimeError": {"code": "NO_NAVSTART"}}
+    )
+
+
+def figures(data: dict) -> dict[str, float]:
     audits = data["audits"]
     sent = {"Script": 0, "Stylesheet": 0}
     unpacked = {"Script": 0, "Stylesheet": 0}

@@ -128,3 +128,34 @@ def test_every_static_address_of_a_page_is_a_file(territories, slug, path):
     assert "bundle/italia.css" in addresses or "bundle/borgo.css" in addresses
     not_files = [a for a in addresses if not os.path.isfile(finders.find(a) or "")]
     assert not_files == []
+
+
+@pytest.mark.parametrize("slug", ["sondrio", "rho"])
+def test_the_shop_pages_load_no_jquery_and_no_oscar_ui_js(territories, slug):
+    """Catalogue, category, product, basket and the checkout's first step: bundle/shop.js only
+    (jQuery and Oscar's ui.js were 120 KB of the product page's script, and its slowest part)."""
+    from oscar.core.loading import get_model
+
+    offer = (
+        get_model("partner", "StockRecord")
+        .objects.filter(territory__slug=slug)
+        .select_related("product__parent")
+        .order_by("pk")
+        .first()
+    )
+    product = offer.product.parent or offer.product
+    client = portal_client(slug)
+    data = {"quantity": 1}
+    if offer.product.parent_id:
+        data["child_id"] = offer.product.pk
+    assert client.post(f"/shop/basket/add/{product.pk}/", data).status_code == 302
+    category = product.get_categories().first()
+    paths = ["/shop/catalogue/", product.get_absolute_url(), "/shop/basket/", "/shop/checkout/"]
+    if category:
+        paths.append(category.get_absolute_url())
+    for path in paths:
+        response = client.get(path, follow=True)
+        assert response.status_code == 200, path
+        scripts = re.findall(r'<script[^>]* src="([^"]+)"', response.content.decode())
+        assert any("bundle/shop" in src for src in scripts), (path, scripts)
+        assert [src for src in scripts if "jquery" in src or "oscar/ui" in src] == [], path

@@ -3,6 +3,8 @@
 //
 //   static_built/<theme>.js   assets/bundle.js and the Bootstrap Italia modules it imports
 //                             (esbuild, minified): not the package's 1 MB bundle
+//   static_built/shop.js      the script of Oscar's public pages, for every theme
+//                             (themes/italia/assets/shop.js): no jQuery, no Oscar's ui.js
 //   static_built/charts.js    the charts script of {% chart %} and the Chart.js parts it uses
 //                             (portal/territories/assets/charts.js), loaded only by pages
 //                             with charts
@@ -59,6 +61,29 @@ function fontFaces() {
   ).join("\n");
 }
 
+// Each family's fallback faces: a local font resized to the web font's footprint
+// (themes/fallback_metrics.py computes the overrides into fallback_metrics.json), so that the
+// text does not move when the web font swaps in (CLS).
+const FALLBACKS = JSON.parse(readFileSync(join(root, "themes", "fallback_metrics.json"), "utf8"));
+
+function fallbackFaces() {
+  return FALLBACKS.map((f) =>
+    `@font-face{font-family:"${f.family} Fallback";font-style:normal;font-weight:${f.weight};` +
+    `src:${f.local.map((name) => `local("${name}")`).join(",")};size-adjust:${f.size_adjust};` +
+    `ascent-override:${f.ascent_override};descent-override:${f.descent_override};` +
+    `line-gap-override:${f.line_gap_override}}`,
+  ).join("\n");
+}
+
+// "Titillium Web" in a font-family list, followed by its fallback face.
+function withFallbacks(css) {
+  const families = [...new Set(FALLBACKS.map((f) => f.family))];
+  return css.replace(/(font-family|--bs-[\w-]*font[\w-]*):([^;}]*)/g, (declaration) =>
+    families.reduce((text, family) =>
+      text.replace(new RegExp(`(["']?)${family}\\1(?!\\s*Fallback)`), `$&,"${family} Fallback"`), declaration),
+  );
+}
+
 // A theme and the themes it extends (theme.toml's `extends`), nearest first.
 function themeChain(name) {
   const chain = [];
@@ -92,6 +117,7 @@ async function buildTheme(name) {
     join(root, "shop", "**", "*.{html,py,js}"),
     join(root, "fixtures", "**", "*"),
     join(root, "themes", "*", "static", "js", "*.js"),
+    join(root, "themes", "*", "assets", "*.js"),
     join(oscarTemplates, "oscar", "**", "*.html"),
     join(oscarTemplates, "..", "static", "oscar", "js", "oscar", "*.js"),
     js,
@@ -106,18 +132,18 @@ async function buildTheme(name) {
     defaultExtractor: (text) => text.match(/[\w-/:%.]+(?<!:)/g) || [],
   });
   const css = join(out, `${name}.css`);
-  writeFileSync(css, `${purged.css}\n${fontFaces()}\n`);
+  writeFileSync(css, `${withFallbacks(purged.css)}\n${fontFaces()}\n${fallbackFaces()}\n`);
   const size = (f) => `${(readFileSync(f).length / 1024).toFixed(0)} KB`;
   console.log(`static_built/${name}.js ${size(js)}, static_built/${name}.css ${size(css)}` +
     ` (${Object.keys(result.metafile.inputs).length} modules)`);
 }
 
-// The charts of dashboards and transparency pages: one bundle for every theme, loaded (deferred)
-// only by the pages that draw a chart.
-async function buildCharts() {
-  const js = join(out, "charts.js");
+// A script of its own for every theme: the charts of dashboards and transparency pages, loaded
+// (deferred) only by the pages that draw a chart; the shop's, only by Oscar's public pages.
+async function buildScript(name, entry) {
+  const js = join(out, `${name}.js`);
   const result = await esbuild.build({
-    entryPoints: [join(root, "portal", "territories", "assets", "charts.js")],
+    entryPoints: [entry],
     bundle: true,
     minify: true,
     format: "iife",
@@ -127,11 +153,12 @@ async function buildCharts() {
     logLevel: "warning",
     metafile: true,
   });
-  console.log(`static_built/charts.js ${(readFileSync(js).length / 1024).toFixed(0)} KB` +
+  console.log(`static_built/${name}.js ${(readFileSync(js).length / 1024).toFixed(0)} KB` +
     ` (${Object.keys(result.metafile.inputs).length} modules)`);
 }
 
 mkdirSync(out, { recursive: true });
-await buildCharts();
+await buildScript("charts", join(root, "portal", "territories", "assets", "charts.js"));
+await buildScript("shop", join(root, "themes", "italia", "assets", "shop.js"));
 const themes = readdirSync(join(root, "themes")).filter((t) => existsSync(join(root, "themes", t, "assets", "bundle.js")));
 for (const name of themes.sort()) await buildTheme(name);

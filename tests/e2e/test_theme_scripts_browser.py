@@ -1,7 +1,9 @@
 """What each theme's Bootstrap Italia subset (static_built/, `make assets`) must still do, in
-Debian's Chromium on a phone-sized window: open the mobile menu, close a message, and let
-Oscar's basket script remove a line. The themes no longer load Bootstrap Italia's full bundle,
-so a component a template uses but the theme's assets/bundle.js forgot would stop here."""
+Debian's Chromium on a phone-sized window: open the mobile menu, close a message, remove a
+basket line. The themes no longer load Bootstrap Italia's full bundle, so a component a
+template uses but the theme's assets/bundle.js forgot would stop here. The shop's pages load
+neither jQuery nor Oscar's ui.js: bundle/shop.js (themes/italia/assets/shop.js) does what they
+need, and the basket's buttons work with no script at all."""
 
 import pytest
 from oscar.core.loading import get_model
@@ -68,8 +70,71 @@ def test_a_message_closes_and_a_basket_line_goes(browser, portal_server, slug): 
     expect(messages).to_have_count(shown - 1)  # (no wait_for_function: the CSP forbids eval)
 
     page.goto(base + "/shop/basket/")
-    lines = page.locator("#basket_formset a[data-behaviours~=remove]")
+    lines = page.locator("#basket_formset [data-behaviours~=remove]")
     assert lines.count() == 1
-    lines.first.click()  # Oscar's ui.js (shop.js starts it) submits the line's deletion
+    lines.first.click()  # a submit button: the line's DELETE
     expect(lines).to_have_count(0)
+    assert page.evaluate("typeof window.jQuery") == "undefined"
+    assert page.errors == []
+
+
+def add_to_basket(page, base: str, slug: str) -> None:
+    offer = StockRecord.objects.filter(territory__slug=slug).order_by("pk").first()
+    product = offer.product.parent or offer.product
+    assert page.goto(base + product.get_absolute_url()).status == 200
+    if offer.product.parent_id:
+        page.check(f"#package-{offer.product.pk}")
+    page.click("#add_to_basket_form button[type=submit]")
+    page.wait_for_load_state("load")
+
+
+@pytest.mark.parametrize("slug", ["sondrio", "rho"])
+@pytest.mark.usefixtures("committed")
+def test_the_basket_works_without_javascript(browser, portal_server, slug):  # noqa: F811
+    base = f"http://{slug}.localhost:{portal_server.port}"
+    context = browser.new_context(viewport=PHONE, java_script_enabled=False)
+    page = context.new_page()
+    add_to_basket(page, base, slug)
+    page.goto(base + "/shop/basket/")
+    quantity = page.locator("#basket_formset input[name$=quantity]")
+    expect(quantity).to_have_count(1)
+    quantity.fill("2")
+    page.locator("#basket_formset button[type=submit]").first.click()  # Update
+    page.wait_for_load_state("load")
+    expect(page.locator("#basket_formset input[name$=quantity]")).to_have_value("2")
+
+    page.get_by_role("button", name="Rimuovi").click()  # Oscar's was a link that needed ui.js
+    page.wait_for_load_state("load")
+    expect(page.locator("#basket_formset")).to_have_count(0)
+    expect(page.get_by_text("Il carrello è vuoto")).to_be_visible()
+    context.close()
+
+
+@pytest.mark.parametrize("slug", ["sondrio", "rho"])
+@pytest.mark.usefixtures("committed")
+def test_the_shop_script_sends_the_quantity_and_minds_the_password(browser, portal_server, slug):  # noqa: F811, E501
+    base = f"http://{slug}.localhost:{portal_server.port}"
+    page = open_page(browser, base + "/")
+    add_to_basket(page, base, slug)
+    page.goto(base + "/shop/basket/")
+    assert page.evaluate("typeof window.jQuery") == "undefined"
+    page.locator("#basket_formset input[name$=quantity]").fill("3")
+    page.locator("#basket_formset input[name$=quantity]").press("Enter")
+    page.wait_for_load_state("load")
+    expect(page.locator("#basket_formset input[name$=quantity]")).to_have_value("3")
+    # the voucher form, folded behind its link
+    if page.locator("#voucher_form_link a").count():
+        assert page.locator("#voucher_form_container").is_hidden()
+        page.click("#voucher_form_link a")
+        page.locator("#voucher_form_container").wait_for(state="visible")
+
+    # the checkout's first step: a password only for "I have an account"
+    page.goto(base + "/shop/checkout/")
+    password = page.locator("#id_password")
+    page.check("input[name=options][value=anonymous]")
+    expect(password).to_be_disabled()
+    page.check("input[name=options][value=existing]")
+    expect(password).to_be_enabled()
+    page.check("input[name=options][value=new]")
+    expect(password).to_be_disabled()
     assert page.errors == []
