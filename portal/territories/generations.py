@@ -22,6 +22,7 @@ from contextvars import ContextVar
 from typing import TypeVar
 
 from django.core.cache import cache
+from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from wagtail.models import Page, PageViewRestriction
 from wagtail.signals import page_published, page_unpublished, post_page_move
@@ -60,6 +61,17 @@ def token(key: str) -> str:
         cache.add(key, uuid.uuid4().hex, timeout=None)
         value = cache.get(key)
     return value
+
+
+def renew(*keys: str) -> None:
+    """New tokens at ``keys``: now, and again once the change is committed (a request that
+    read the old data before the commit kept its value under the first ones)."""
+
+    def renew_now() -> None:
+        cache.set_many({key: uuid.uuid4().hex for key in keys}, timeout=None)
+
+    renew_now()
+    transaction.on_commit(renew_now)
 
 
 def _token(territory_id: int | None) -> str:

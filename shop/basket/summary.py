@@ -26,18 +26,16 @@ after that, on the basket page and at checkout at once (those load the basket).
 
 from __future__ import annotations
 
-import uuid
 from dataclasses import dataclass
 from decimal import Decimal
 
 from django.conf import settings
 from django.core.cache import cache
 from django.core.signing import BadSignature, Signer
-from django.db import transaction
 from django.utils.functional import SimpleLazyObject, empty
 
 from portal.defaults import setting
-from portal.territories.generations import generation, token
+from portal.territories.generations import generation, renew, token
 
 REVISION = "basket:revision:"  # + whose basket
 OFFERS_REVISION = "basket:offers-revision"
@@ -131,27 +129,16 @@ def mini_basket(request) -> MiniBasket | None:
     return summary
 
 
-def _renew(*keys: str) -> None:
-    """New tokens at ``keys``: now, and again once the change is committed (a page that read
-    the basket or the offers before the commit kept its summary under the first ones)."""
-
-    def renew() -> None:
-        cache.set_many({key: uuid.uuid4().hex for key in keys}, timeout=None)
-
-    renew()
-    transaction.on_commit(renew)
-
-
 def basket_changed(basket) -> None:
     """A basket changed (its lines, options, vouchers, status or owner): its summaries go."""
     whose = [basket_key(basket.pk)]
     if basket.owner_id:
         whose.append(owner_key(basket.owner_id, basket.territory_id))
-    _renew(*(REVISION + w for w in whose))
+    renew(*(REVISION + w for w in whose))
 
 
 def _offers_changed(**_kwargs) -> None:
-    _renew(OFFERS_REVISION)
+    renew(OFFERS_REVISION)
 
 
 def connect() -> None:

@@ -14,15 +14,12 @@ A missing token (new, evicted) is a miss, never an old answer.
 
 from __future__ import annotations
 
-import uuid
-
 from django.contrib.auth.models import Permission
 from django.core.cache import cache
-from django.db import transaction
 from django.db.models import Q
 
 from portal.defaults import setting
-from portal.territories.generations import token
+from portal.territories.generations import renew, token
 
 REVISION = "auth:permissions-revision"
 ANSWER = "dashboard-access:"  # + revision + person
@@ -56,11 +53,7 @@ def permissions_changed(**_kwargs) -> None:
     """Someone's groups or permissions changed: every kept answer goes (now, and again once
     the change is committed, as a page that asked before the commit kept the old one)."""
 
-    def renew() -> None:
-        cache.set(REVISION, uuid.uuid4().hex, timeout=None)
-
-    renew()
-    transaction.on_commit(renew)
+    renew(REVISION)
 
 
 def connect() -> None:
