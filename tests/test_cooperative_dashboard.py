@@ -244,3 +244,54 @@ def test_territory_staff_read_the_payment_events_in_italian(territories, orders)
     html = dashboard(officer).get(f"/shop/dashboard/orders/{order.number}/").content.decode()
     assert "<td>Pagato</td>" in html
     assert not re.search(r"<td\s*>\s*Paid\s*</td>", html)
+
+
+def test_territory_staff_count_each_line_once_when_its_cooperative_has_several_users(
+    territories, orders
+):
+    """A line's cooperative may have several staff members: the territory's figures count and
+    sum that line once, on the dashboard's home and on the order statistics alike."""
+    order = orders["rho"]
+    staff_of("stripes")
+    second = get_user_model().objects.create_user(username="b@stripes.it", email="b@stripes.it")
+    Partner.objects.get(code="stripes").users.add(second)  # two members of the line's cooperative
+    officer = get_user_model().objects.create_user(username="u3.rho", email="u3@rho.it")
+    officer.groups.add(territories["rho"].moderators)
+    client = dashboard(officer)
+    home = client.get("/shop/dashboard/").context
+    assert (home["total_orders"], home["total_lines"]) == (1, order.lines.count())
+    assert home["total_revenue"] == order.total_incl_tax
+    stats = client.get("/shop/dashboard/orders/statistics/").context
+    assert (stats["total_orders"], stats["total_lines"]) == (1, order.lines.count())
+    assert stats["total_revenue"] == order.total_incl_tax
+    listed = client.get("/shop/dashboard/orders/").context["orders"]
+    assert [o.number for o in listed] == [order.number]
+
+
+def test_the_cooperatives_order_list_costs_the_same_queries_for_one_order_or_four(
+    territories, orders
+):
+    """Scoped by subqueries: the list's count and page never join the lines (a join repeats
+    orders and was 5 s at scale, bench/README.md), and more orders cost no more queries."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = dashboard(staff_of("stripes"))
+
+    def listed():
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get("/shop/dashboard/orders/")
+        return response.context["orders"], queries
+
+    listed()  # the first request also keeps the person's dashboard answer
+    shown, one = listed()
+    assert [o.number for o in shown] == [orders["rho"].number]
+    for _ in range(3):
+        basket = basket_with(territories["rho"], ["yoga-bambini-online"], user=citizen())
+        book(basket, territories["rho"])
+        place(basket, user=citizen())
+    shown, four = listed()
+    assert len(shown) == 4
+    assert len(four) == len(one)
+    scoped = [q["sql"] for q in four if 'FROM "order_order"' in q["sql"].split(" WHERE ")[0]]
+    assert scoped and not any('JOIN "order_line"' in sql for sql in scoped)

@@ -139,6 +139,30 @@ def test_production_keeps_counters_broker_and_sessions_apart_from_the_page_cache
     assert own.stdout.split() == ["redis://queue.internal:6379/0", "redis://127.0.0.1:6379/1"]
 
 
+def test_production_connects_to_postgresql_without_jit_and_keeps_the_urls_options():
+    """JIT compiling costs a web request's queries more than it saves (bench/README.md):
+    every connection turns it off, and what the URL asks for (TLS) is kept."""
+    result = start_production(
+        {**PRODUCTION, **STRIPE, "DATABASE_URL": "postgres://u@db.internal/x?sslmode=require"},
+        "import django; django.setup(); from django.conf import settings;"
+        " print(settings.DATABASES['default']['OPTIONS'])",
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "{'sslmode': 'require', 'options': '-c jit=off'}"
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db
+def test_the_test_suites_postgresql_connection_runs_without_jit():
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the SQLite suite: PostgreSQL's own suite runs this")
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW jit")
+        assert cursor.fetchone()[0] == "off"
+
+
 @pytest.mark.parametrize(
     "variable, value, message",
     [

@@ -180,6 +180,15 @@ DATABASES = {
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = {"timeout": 20}
+# PostgreSQL's JIT compiles any query the planner costs high, which on a web request's
+# short queries costs more than it saves: one dashboard count took 430 ms, 400 of them
+# compiling (bench/README.md, the dashboard order list at scale)
+POSTGRES_OPTIONS = {"options": "-c jit=off"}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    DATABASES["default"]["OPTIONS"] = {
+        **DATABASES["default"].get("OPTIONS", {}),
+        **POSTGRES_OPTIONS,
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.AutoField"
 
 AUTH_PASSWORD_VALIDATORS = [

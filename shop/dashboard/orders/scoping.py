@@ -26,27 +26,43 @@ def staffed_territories(user) -> QuerySet:
     return Territory.objects.filter(moderators__user=user)
 
 
+def own_partners(user) -> QuerySet:
+    """The cooperatives (Oscar partners) ``user`` works for."""
+    return Partner._default_manager.filter(users=user)
+
+
 def visible_lines(user) -> QuerySet:
     """Every order line ``user`` may see: a cooperative's own, all of its territories' for
-    territory staff. What the dashboard counts and sums for someone who is not Oscar staff."""
+    territory staff. What the dashboard counts and sums for someone who is not Oscar staff.
+
+    Both conditions are subqueries, never joins: a join through the partner's users would
+    repeat a line once per member of its cooperative, and the territory's figures with it."""
     lines = Line._default_manager.all()
     if user.is_staff:
         return lines
-    return lines.filter(Q(partner__users=user) | Q(order__territory__in=staffed_territories(user)))
+    return lines.filter(
+        Q(partner__in=own_partners(user)) | Q(order__territory__in=staffed_territories(user))
+    )
 
 
 def orders_for(user) -> QuerySet:
     """The orders ``user`` may see, each with only the lines they may see prefetched, so
-    that what Oscar derives from ``order.lines`` (the number of items) is theirs too."""
+    that what Oscar derives from ``order.lines`` (the number of items) is theirs too.
+
+    Both conditions are subqueries that PostgreSQL hashes once: the orders of the user's own
+    lines, the user's territories. A join from orders to lines and partners' users (as
+    before) or a correlated EXISTS is planned per order (bench/README.md, the dashboard order
+    list at scale)."""
     queryset = Order._default_manager.select_related("user", "territory")
     if user.is_staff:
         return queryset.prefetch_related("lines", "status_changes")
     queryset = queryset.prefetch_related(
-        Prefetch("lines", queryset=visible_lines(user).distinct()), "status_changes"
+        Prefetch("lines", queryset=visible_lines(user)), "status_changes"
     )
-    scope = Q(lines__partner__users=user) | Q(territory__in=staffed_territories(user))
-    matching = Order._default_manager.filter(scope).values("pk")
-    return queryset.filter(pk__in=matching)
+    with_own_lines = Line._default_manager.filter(partner__in=own_partners(user))
+    return queryset.filter(
+        Q(pk__in=with_own_lines.values("order_id")) | Q(territory__in=staffed_territories(user))
+    )
 
 
 def order_for_or_404(user, number: str):
@@ -67,7 +83,7 @@ def lines_for(user, order) -> QuerySet:
     lines = order.lines.select_related("partner", "booking", "booking__territory")
     if handles_whole_order(user, order):
         return lines
-    return lines.filter(partner__users=user)
+    return lines.filter(partner__in=own_partners(user))
 
 
 def visible_totals(user, orders) -> dict[int, Decimal]:
@@ -79,7 +95,7 @@ def visible_totals(user, orders) -> dict[int, Decimal]:
     if user.is_staff or all(o.territory_id in handled for o in orders):
         return {o.pk: o.total_incl_tax for o in orders}
     own = dict(
-        Line.objects.filter(order__in=orders, partner__users=user)
+        Line.objects.filter(order__in=orders, partner__in=own_partners(user))
         .values("order")
         .annotate(total=Sum("line_price_incl_tax"))
         .values_list("order", "total")

@@ -4,7 +4,7 @@ import copy
 from decimal import Decimal
 
 from django.contrib import messages
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Sum
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
@@ -19,6 +19,7 @@ from .scoping import (
     order_for_or_404,
     orders_for,
     staffed_territories,
+    visible_lines,
     visible_totals,
 )
 
@@ -32,9 +33,7 @@ class OrderStatsView(core.OrderStatsView):
         orders = orders_for(user).filter(**filters)
         lines = core.Line.objects.filter(order__in=orders)
         if not user.is_staff:  # a cooperative counts its own lines of shared orders
-            lines = lines.filter(
-                Q(partner__users=user) | Q(order__territory__in=staffed_territories(user))
-            )
+            lines = lines & visible_lines(user)
         totals = lines.aggregate(count=Count("id"), revenue=Sum("line_price_incl_tax"))
         return {
             "total_orders": orders.count(),
