@@ -196,3 +196,24 @@ def test_a_basket_frozen_by_a_card_payment_left_open_is_not_kept(sondrio_offers)
     client.get(CATALOGUE)
     # the next page looks again (the frozen basket may be given back), not at a kept line
     assert basket_queries(client) != []
+
+
+def test_the_basket_page_suggests_an_offer_half_met_and_not_one_applied(sondrio_offers):
+    """The upsell messages weigh the offers the basket was just given (not a second load of
+    them): an offer for two services is suggested with one in the basket, applied with two."""
+    sondrio, (first, second) = sondrio_offers
+    client = with_one(sondrio, first)
+    products = Range.objects.create(name="Tutto", slug="tutto-due", includes_all_products=True)
+    ConditionalOffer.objects.create(
+        name="Due servizi insieme",
+        slug="due-servizi-insieme",
+        offer_type=ConditionalOffer.SITE,
+        condition=Condition.objects.create(range=products, type=Condition.COUNT, value=2),
+        benefit=Benefit.objects.create(range=products, type=Benefit.PERCENTAGE, value=10),
+    )
+    page = client.get("/shop/basket/").content.decode()
+    assert "Due servizi insieme" in page and 'class="warning"' in page
+    client.post(f"/shop/basket/add/{second.product_id}/", {"quantity": 1})
+    page = client.get("/shop/basket/").content.decode()
+    assert 'class="warning"' not in page
+    assert "Due servizi insieme" in page  # now among the discounts applied

@@ -28,7 +28,9 @@ BUDGETS = {
     # + the product with its offers here and whether it asks for options (2), kept until the
     # portal's generation changes (shop/catalogue/views.py)
     "product": (17, 2),
-    "basket": (16, 12),  # + the offers and vouchers again for the totals, the saved basket…
+    # + the saved basket, the default address; the offers are loaded once, for the totals and
+    # the upsell messages alike (shop/basket/views.py)
+    "basket": (14, 10),
     "account orders": (17, 7),  # + the page of orders, the portals with orders
 }
 

@@ -17,4 +17,8 @@ class Applicator(CoreApplicator):
         if territory_id is None and request is not None:
             territory_id = getattr(getattr(request, "territory", None), "pk", None)
         elsewhere = offers_elsewhere((o.pk for o in offers), territory_id)
-        return [o for o in offers if o.pk not in elsewhere]
+        offers = [o for o in offers if o.pk not in elsewhere]
+        # the basket page's upsell messages weigh the offers of the basket's last application
+        # (shop/basket/views.py) instead of loading them all again
+        basket.offers_considered = offers
+        return offers
