@@ -220,7 +220,13 @@ def other_portals(request, *querysets) -> list:
     here = getattr(request, "territory", None)
     ids = set()
     for queryset in querysets:
-        ids.update(queryset.exclude(territory=None).values_list("territory", flat=True))
+        # one row per portal, unsorted: not one per order or e-mail in their date order
+        ids.update(
+            queryset.exclude(territory=None)
+            .order_by()
+            .values_list("territory", flat=True)
+            .distinct()
+        )
     return list(
         Territory.objects.filter(pk__in=ids)
         .exclude(pk=getattr(here, "pk", None))
