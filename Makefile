@@ -11,7 +11,7 @@ PORT ?= 8000
 UV_VERSION := 0.13.9
 LOCALES := $(wildcard portal/locale/*/LC_MESSAGES/django.po)
 
-.PHONY: demo test lint format install assets messages serve db migrate schema portals bench bench-frontend clean help localstripe
+.PHONY: demo demo-db test lint format install assets messages serve db migrate schema portals bench bench-frontend clean help localstripe
 
 help:
 	@echo "make demo   install, migrate, build every portal in sites/, load demo content, serve on :$(PORT)"
@@ -19,9 +19,14 @@ help:
 	@echo "make lint   ruff, and makemigrations --check"
 
 demo: install
-	@# the assets, the translations and the migrations do not depend on one another: side by side
-	$(MAKE) --no-print-directory -j3 assets messages migrate
-	$(MAKE) --no-print-directory portals localstripe serve
+	@# the assets beside the database (migrate, then the portals and the demo content, which
+	@# need the compiled translations): neither needs the other until the server starts
+	$(MAKE) --no-print-directory -j3 assets messages demo-db
+	$(MAKE) --no-print-directory localstripe serve
+
+demo-db: $(STAMPS)/messages
+	$(MAKE) --no-print-directory migrate
+	$(MAKE) --no-print-directory portals
 
 test: install assets messages
 	@# the browser tests (tests/e2e) drive Debian's Chromium (Playwright's download does not work here); the Nu checker runs on Java
