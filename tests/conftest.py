@@ -59,6 +59,18 @@ def django_db_setup(
 
 
 @pytest.fixture(autouse=True)
+def _default_language_after_each_test():
+    """Every test starts in the default language: a request to /en/ activates English in the
+    test's thread, and a test that then calls the code directly (a product's URL, a card)
+    would read English where it expects Italian."""
+    yield
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(autouse=True)
 def _fresh_cache():
     """Every test starts with an empty cache: what one test cached (the chrome of a page, a
     territory) from data its rolled-back transaction made must not leak into the next."""

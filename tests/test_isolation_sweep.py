@@ -1407,18 +1407,16 @@ POST_DATA = {
 }
 
 
-def _swept_elsewhere() -> str | None:
-    """Why this suite leaves the sweep to another, or None. `.ci/run` runs the SQLite and
-    PostgreSQL suites side by side and sweeps in the PostgreSQL one only
-    (``PORTAL_ISOLATION_SWEEP_ON=postgres``); `make test` alone sweeps on its own engine."""
+def _swept_elsewhere(pair: int) -> str | None:
+    """Why this suite leaves ring pair ``pair`` to another, or None. `.ci/run` runs the
+    SQLite and PostgreSQL suites side by side and shares the ring between them
+    (``PORTAL_ISOLATION_SWEEP_PAIRS``: the pairs this suite sweeps, e.g. ``0,1``; the other
+    suite sweeps the rest); `make test` alone sweeps every pair."""
     import os
 
-    from django.conf import settings
-
-    engine = settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1]
-    wanted = os.environ.get("PORTAL_ISOLATION_SWEEP_ON", "")
-    if wanted and wanted != engine:
-        return f"the isolation sweep runs in CI's {wanted} suite, beside this one"
+    wanted = os.environ.get("PORTAL_ISOLATION_SWEEP_PAIRS", "").strip()
+    if wanted and str(pair) not in wanted.split(","):
+        return f"ring pair {pair} is swept by CI's other suite, beside this one"
     return None
 
 
@@ -1426,8 +1424,9 @@ def _swept_elsewhere() -> str | None:
 def test_no_role_of_one_portal_reaches_the_others_objects(
     territories, victim_slug, attacker_slug, capsys
 ):
-    if _swept_elsewhere():
-        pytest.skip(_swept_elsewhere())
+    pair = RING_PAIRS.index((victim_slug, attacker_slug))
+    if _swept_elsewhere(pair):
+        pytest.skip(_swept_elsewhere(pair))
     victim, attacker = territories[victim_slug], territories[attacker_slug]
     objects = plant(victim, attacker)
     users = roles(attacker)

@@ -92,3 +92,31 @@ def test_a_kept_dashboard_answer_is_one_persons(territories):
         client = portal_client("sondrio")
         client.force_login(person)
         assert (DASHBOARD in client.get("/shop/catalogue/").content.decode()) is shown
+
+
+Category = get_model("catalogue", "Category")
+
+
+def category_path(category) -> str:
+    with translation.override("it"):
+        return category.get_absolute_url()
+
+
+def test_a_category_renamed_or_hidden_shows_on_its_page_at_once(territories):
+    """The category page keeps its category between requests: a new name shows on the next
+    page, and a category made private is not found on the next page."""
+    product = only_in(territories["sondrio"])
+    category = product.get_categories().first()
+    client = portal_client("sondrio")
+    path = category_path(category)
+    assert client.get(path).status_code == 200
+    assert client.get(path).status_code == 200  # served again from what was kept
+
+    category.name = "Educazione e crescita"
+    category.save()
+    html = client.get(path).content.decode()
+    assert "<h1" in html and "Educazione e crescita" in html
+
+    category.is_public = False
+    category.save()
+    assert client.get(path).status_code == 404

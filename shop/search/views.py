@@ -10,7 +10,7 @@ from functools import partial
 from math import ceil
 
 from django.core.paginator import Page, Paginator
-from django.shortcuts import get_object_or_404
+from django.http import Http404
 from django.utils.functional import cached_property
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
@@ -18,6 +18,7 @@ from django.views.generic import TemplateView
 from oscar.core.loading import get_model
 
 from portal.defaults import setting
+from portal.territories import generations
 from shop.catalogue.facets import FACETS
 from shop.catalogue.listing import ListingFilter, ListingPage, count, listing_page
 from shop.catalogue.scoping import categories_offered_in
@@ -153,19 +154,37 @@ class FacetedSearchView(ServiceListView):
     summary = _("Search results")
 
 
+def _public_category(pk) -> tuple[object, list[int]] | None:
+    """The public category ``pk`` and the keys of the categories its page lists."""
+    category = Category.objects.filter(pk=pk, is_public=True).first()
+    if category is None:
+        return None
+    if category.is_leaf():  # most are: no query for the descendants there are not
+        return category, [category.pk]
+    return category, list(category.get_descendants_and_self().values_list("pk", flat=True))
+
+
 class ProductCategoryView(ServiceListView):
     template_name = "oscar/catalogue/category.html"
 
     def get(self, request, *args, **kwargs):
-        self.category = get_object_or_404(Category, pk=kwargs["pk"], is_public=True)
+        # the category and the categories it lists (itself and those below it), kept until
+        # the portal's generation changes (categories are the shared catalogue's: saving one
+        # renews every portal's, portal/territories/generations.py)
+        territory = getattr(request, "territory", None)
+        found = generations.remembered(
+            "category",
+            getattr(territory, "pk", None),
+            (kwargs["pk"],),
+            partial(_public_category, kwargs["pk"]),
+        )
+        if found is None:
+            raise Http404
+        self.category, self.category_ids = found
         return super().get(request, *args, **kwargs)
 
     def listing_filter(self) -> ListingFilter:
-        if self.category.is_leaf():  # most are: no query for the descendants there are not
-            categories = [self.category.pk]
-        else:
-            categories = list(self.category.get_descendants_and_self().values_list("pk", flat=True))
-        return replace(super().listing_filter(), category_ids=categories)
+        return replace(super().listing_filter(), category_ids=self.category_ids)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
