@@ -11,6 +11,7 @@ from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import translation
+from django.utils.text import slugify
 from django.utils.translation import ngettext
 from oscar.core.loading import get_model
 
@@ -61,6 +62,20 @@ def with_one(territory, offer, user=None):
     client.post(f"/shop/basket/add/{offer.product_id}/", {"quantity": 1})
     assert shown(client) == line(1, offer.price)
     return client
+
+
+def ten_percent_off(name: str, services: int):
+    """A site offer: 10 % off every service once the basket holds ``services`` of them."""
+    products = Range.objects.create(
+        name=f"Tutto ({name})", slug=slugify(name), includes_all_products=True
+    )
+    return ConditionalOffer.objects.create(
+        name=name,
+        slug=slugify(name),
+        offer_type=ConditionalOffer.SITE,
+        condition=Condition.objects.create(range=products, type=Condition.COUNT, value=services),
+        benefit=Benefit.objects.create(range=products, type=Benefit.PERCENTAGE, value=10),
+    )
 
 
 @pytest.fixture
@@ -122,14 +137,7 @@ def test_an_offer_started_shows_at_once(sondrio_offers):
     sondrio, (first, _second) = sondrio_offers
     client = with_one(sondrio, first)
 
-    products = Range.objects.create(name="Tutto", slug="tutto", includes_all_products=True)
-    ConditionalOffer.objects.create(
-        name="Meno dieci",
-        slug="meno-dieci",
-        offer_type=ConditionalOffer.SITE,
-        condition=Condition.objects.create(range=products, type=Condition.COUNT, value=1),
-        benefit=Benefit.objects.create(range=products, type=Benefit.PERCENTAGE, value=10),
-    )
+    ten_percent_off("Meno dieci", services=1)
     assert shown(client) == line(1, first.price - first.price / 10)
 
 
@@ -203,14 +211,7 @@ def test_the_basket_page_suggests_an_offer_half_met_and_not_one_applied(sondrio_
     them): an offer for two services is suggested with one in the basket, applied with two."""
     sondrio, (first, second) = sondrio_offers
     client = with_one(sondrio, first)
-    products = Range.objects.create(name="Tutto", slug="tutto-due", includes_all_products=True)
-    ConditionalOffer.objects.create(
-        name="Due servizi insieme",
-        slug="due-servizi-insieme",
-        offer_type=ConditionalOffer.SITE,
-        condition=Condition.objects.create(range=products, type=Condition.COUNT, value=2),
-        benefit=Benefit.objects.create(range=products, type=Benefit.PERCENTAGE, value=10),
-    )
+    ten_percent_off("Due servizi insieme", services=2)
     page = client.get("/shop/basket/").content.decode()
     assert "Due servizi insieme" in page and 'class="warning"' in page
     client.post(f"/shop/basket/add/{second.product_id}/", {"quantity": 1})

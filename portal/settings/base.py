@@ -180,15 +180,19 @@ DATABASES = {
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = {"timeout": 20}
+
+
 # PostgreSQL's JIT compiles any query the planner costs high, which on a web request's
 # short queries costs more than it saves: one dashboard count took 430 ms, 400 of them
 # compiling (bench/README.md, the dashboard order list at scale)
-POSTGRES_OPTIONS = {"options": "-c jit=off"}
-if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    DATABASES["default"]["OPTIONS"] = {
-        **DATABASES["default"].get("OPTIONS", {}),
-        **POSTGRES_OPTIONS,
-    }
+def with_postgres_options(database: dict) -> dict:
+    """``database`` with JIT off when it is PostgreSQL; the URL's own options are kept."""
+    if database["ENGINE"] == "django.db.backends.postgresql":
+        database["OPTIONS"] = {**database.get("OPTIONS", {}), "options": "-c jit=off"}
+    return database
+
+
+with_postgres_options(DATABASES["default"])
 DEFAULT_AUTO_FIELD = "django.db.models.AutoField"
 
 AUTH_PASSWORD_VALIDATORS = [

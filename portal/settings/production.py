@@ -65,8 +65,11 @@ DEBUG = False
 PORTAL_PRIMARY_HOST = "spec"
 SECRET_KEY = os.environ["SECRET_KEY"]
 ALLOWED_HOSTS = [h.strip() for h in os.environ["ALLOWED_HOSTS"].split(",") if h.strip()]
-DATABASES = {"default": dj_database_url.parse(os.environ["DATABASE_URL"], conn_max_age=600)}
-DATABASES["default"]["OPTIONS"] = {**DATABASES["default"].get("OPTIONS", {}), **POSTGRES_OPTIONS}  # noqa: F405
+DATABASES = {
+    "default": with_postgres_options(  # noqa: F405
+        dj_database_url.parse(os.environ["DATABASE_URL"], conn_max_age=600)
+    )
+}
 REDIS_URL = os.environ["REDIS_URL"]
 
 
