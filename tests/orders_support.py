@@ -8,17 +8,14 @@ import itertools
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
-from django.contrib.sites.models import Site as DjangoSite
-from oscar.core.loading import get_class, get_model
-from oscar.core.prices import Price
+from oscar.core.loading import get_model
 
 from shop.booking.models import LineBooking
+from shop.order.demo import place_basket
 from shop.partner.strategy import TerritoryStrategy
 
 Basket = get_model("basket", "Basket")
 Product = get_model("catalogue", "Product")
-OrderCreator = get_class("order.utils", "OrderCreator")
-Free = get_class("shipping.methods", "Free")
 
 _numbers = itertools.count(900001)
 
@@ -58,27 +55,7 @@ def book(basket, territory, **overrides) -> list[LineBooking]:
 
 def place(basket, user=None, guest_email: str = ""):
     """Place ``basket`` as an order, as Oscar's checkout does once payment has succeeded."""
-    method = Free()
-    charge = method.calculate(basket)
-    total = Price(
-        currency=basket.currency,
-        excl_tax=basket.total_excl_tax + charge.excl_tax,
-        incl_tax=basket.total_incl_tax + charge.incl_tax,
-    )
-    kwargs = {"guest_email": guest_email} if guest_email else {}
-    order = OrderCreator().place_order(
-        basket=basket,
-        total=total,
-        shipping_method=method,
-        shipping_charge=charge,
-        user=user,
-        order_number=str(next(_numbers)),
-        territory=basket.territory,
-        site=DjangoSite.objects.get(domain=f"{basket.territory.slug}.localhost"),
-        **kwargs,
-    )
-    basket.submit()
-    return order
+    return place_basket(basket, user=user, number=str(next(_numbers)), guest_email=guest_email)
 
 
 def price_of(order) -> Decimal:

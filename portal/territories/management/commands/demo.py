@@ -71,3 +71,12 @@ class Command(BaseCommand):
 
         if family := load_family_members(ensure_user):
             self.stdout.write(f"family members: {family} saved by {EMPLOYEE} (mother in Sondrio)")
+        from shop.order.demo import load_orders
+
+        if orders := load_orders(ensure_user):
+            portals = len({order.territory_id for order in orders})
+            self.stdout.write(
+                f"orders: {len(orders)} on {portals} portal(s) — as cittadino@example.it at "
+                "/shop/accounts/orders/, as ordini.<cooperative>@welfare.localhost at "
+                "/shop/dashboard/orders/"
+            )
