@@ -52,3 +52,44 @@ def test_each_portal_shows_opens_and_reorders_its_own_orders_only(territories):
     on_sondrio.force_login(user)
     assert sondrio.number in on_sondrio.get("/shop/accounts/orders/").text
     assert napoli.number not in on_sondrio.get("/shop/accounts/orders/").text
+
+
+def test_the_citizen_sees_where_each_service_is_in_their_language(territories):
+    from shop.order import statuses
+
+    user = citizen()
+    order = order_on(territories["sondrio"], user)
+    line = order.lines.get()
+    line.set_status(statuses.ACCEPTED)
+    client = portal_client("sondrio")
+    client.force_login(user)
+
+    history = client.get("/shop/accounts/orders/").text
+    assert "Accettato" in history and "accepted" not in history
+    assert "tempusdominus" not in history  # Oscar's jQuery date picker: not on the portal
+    assert 'type="date"' in history
+    detail = client.get(f"/shop/accounts/orders/{order.number}/").text
+    assert "Accettato" in detail and "Maria Rossi" in detail  # the status, who it is for
+    assert "spedizione" not in detail.lower()  # services are not shipped
+    english = client.get(f"/en/shop/accounts/orders/{order.number}/").text
+    assert "Accepted" in english and "Placed on" in english
+    assert '<a href="/en/">Home</a>' in english  # Oscar's breadcrumb: the English home
+
+
+def test_signing_in_in_english_lands_on_the_english_home_and_says_welcome(territories):
+    user = citizen()
+    user.set_password("a long enough password")
+    user.save()
+    client = portal_client("sondrio")
+    answer = client.post(
+        "/en/shop/accounts/login/",
+        {
+            "login-username": user.email,
+            "login-password": "a long enough password",
+            "login_submit": "1",
+        },
+    )
+    assert answer.status_code == 302 and answer["Location"] == "/en/"
+    home = client.get("/en/").text
+    assert "Welcome back" in home  # the sign-in's message, on the page it lands on
+    assert "Welcome back" not in client.get("/en/shop/accounts/orders/").text  # shown once

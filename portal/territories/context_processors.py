@@ -1,6 +1,7 @@
 """Puts the request's territory and its theme in every template's context."""
 
 from django.http import HttpRequest
+from django.utils.functional import lazy
 
 from .palette import palette_stylesheet
 from .themes import palette_for, theme_chain
@@ -20,7 +21,16 @@ def territory(request: HttpRequest) -> dict:
         # the header's and footer's menus mark the shop's section on its pages: part of their
         # fragments' keys ({% portalcache %})
         "in_shop": _in_shop(request),
+        # Oscar's templates link "Home" to homepage_url (its context processor: "/", the
+        # Italian home); the home in the active language instead, worked out only if shown
+        "homepage_url": lazy(_home_url, str)(request),
     }
+
+
+def _home_url(request: HttpRequest) -> str:
+    from portal.content.templatetags.portal_tags import home_url_of
+
+    return home_url_of(request)
 
 
 def _in_shop(request: HttpRequest) -> bool:

@@ -115,4 +115,7 @@ class OrderSearchForm(core.OrderSearchForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for name in ("date_from", "date_to"):
-            self.fields[name].widget = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+            self.fields[name].widget = forms.DateInput(
+                attrs={"type": "date", "class": "form-control"}, format="%Y-%m-%d"
+            )
+        self.fields["order_number"].widget.attrs["class"] = "form-control"

@@ -8,7 +8,9 @@ A citizen signed in on Napoli sees, opens and re-orders Napoli's orders; a Sondr
 a 404 there (re-ordering it would put a service of another territory in Napoli's basket).
 """
 
+from django.conf import settings
 from django.contrib import messages
+from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -24,6 +26,7 @@ from shop.communication.portals import sent_on
 from . import email_change, signup
 
 Order = get_model("order", "Order")
+Line = get_model("order", "Line")
 
 
 def own_orders(request):
@@ -53,7 +56,14 @@ class OrderHistoryView(core.OrderHistoryView):
 
 class OrderDetailView(core.OrderDetailView):
     def get_object(self, queryset=None):
-        return get_object_or_404(own_orders(self.request), number=self.kwargs["order_number"])
+        # each line shows who it is for (its booking) and links to its service
+        lines = Prefetch(
+            "lines",
+            queryset=Line._default_manager.select_related("booking", "product").order_by("pk"),
+        )
+        return get_object_or_404(
+            own_orders(self.request).prefetch_related(lines), number=self.kwargs["order_number"]
+        )
 
 
 class OrderLineView(core.OrderLineView):
@@ -82,6 +92,15 @@ def _answer_registration(view, form) -> TemplateResponse:
 
 class AccountAuthView(core.AccountAuthView):
     """Oscar's login-or-register page; registering answers "check your e-mail"."""
+
+    def get_login_success_url(self, form):
+        """Where the form says, else (citizens) the home page in the language signed in in."""
+        url = super().get_login_success_url(form)
+        if url == settings.LOGIN_REDIRECT_URL:
+            from portal.content.templatetags.portal_tags import home_url_of
+
+            return home_url_of(self.request)
+        return url
 
     def validate_registration_form(self):
         form = self.get_registration_form(bind_data=True)

@@ -40,3 +40,11 @@ CITIZEN_MESSAGES = {
 
 def label(status: str) -> str:
     return str(LABELS.get(status, status))
+
+
+def progress(line_statuses: list[str]) -> str:
+    """Where an order's lines are, for the citizen: one label when they all agree, else each
+    label once, in the order of a line's life ("New, Accepted")."""
+    order = [NEW, ACCEPTED, SCHEDULED, DELIVERED, CANCELLED]
+    present = sorted(set(line_statuses), key=lambda s: order.index(s) if s in order else -1)
+    return ", ".join(label(status) for status in present)

@@ -170,7 +170,11 @@ def footer_menu(context) -> dict:
 @register.simple_tag(takes_context=True)
 def home_url(context) -> str:
     """The URL of the portal's home page in the active language ("/" if there is none)."""
-    request = context.get("request")
+    return home_url_of(context.get("request"))
+
+
+def home_url_of(request: HttpRequest | None) -> str:
+    """The URL of ``request``'s portal's home page in the active language ("/" if none)."""
     territory = getattr(request, "territory", None)
     if territory is None:
         return "/"
