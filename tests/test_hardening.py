@@ -359,3 +359,15 @@ def test_the_client_address_is_read_behind_one_trusted_proxy():
     assert client_ip(request) == "203.0.113.5"  # the spoofed first entry is ignored
     with override_settings(PORTAL_TRUSTED_PROXIES=0):
         assert client_ip(request) == "10.0.0.1"  # no proxy trusted: the header is ignored
+
+
+@pytest.mark.django_db
+def test_signing_out_in_english_lands_on_the_english_home(territories, django_user_model):
+    client = portal_client("sondrio")
+    client.force_login(django_user_model.objects.create_user("e", "e@example.it", "x"))
+    assert client.get("/en/shop/accounts/logout/").status_code == 405  # a POST there too
+    answer = client.post("/en/shop/accounts/logout/")
+    assert (answer.status_code, answer["Location"]) == (302, "/en/")
+    assert "_auth_user_id" not in client.session
+    client.force_login(django_user_model.objects.get(username="e"))
+    assert client.post("/shop/accounts/logout/")["Location"] == "/"

@@ -123,4 +123,14 @@ def _show_codes(request: HttpRequest, codes: list[str]) -> HttpResponse:
 
 # Oscar's customer logout signs out on GET: an <img src=".../logout/"> on any other site would
 # sign the visitor out. Ours takes a POST (with its CSRF token) only, like Django's own.
-logout = get_class("customer.views", "LogoutView").as_view(http_method_names=["post", "options"])
+# Signed out, the visitor lands on the home page in the language they were using.
+class _LogoutView(get_class("customer.views", "LogoutView")):
+    http_method_names = ["post", "options"]
+
+    def get_redirect_url(self, *args, **kwargs) -> str:
+        from portal.content.templatetags.portal_tags import home_url_of
+
+        return home_url_of(self.request)
+
+
+logout = _LogoutView.as_view()
