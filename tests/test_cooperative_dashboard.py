@@ -295,3 +295,22 @@ def test_the_cooperatives_order_list_costs_the_same_queries_for_one_order_or_fou
     assert len(four) == len(one)
     scoped = [q["sql"] for q in four if 'FROM "order_order"' in q["sql"].split(" WHERE ")[0]]
     assert scoped and not any('JOIN "order_line"' in sql for sql in scoped)
+
+
+def test_the_territorys_home_counts_its_customers_and_services(territories, orders):
+    """Oscar counts the customers and services of the user's cooperatives: territory staff,
+    who belong to none, saw 0 of each."""
+    officer = get_user_model().objects.create_user(username="u4.pd", email="u4@padova.it")
+    officer.groups.add(territories["padova"].moderators)
+    home = dashboard(officer, "padova").get("/shop/dashboard/").context
+    padova_services = (
+        Product.objects.filter(stockrecords__territory=territories["padova"]).distinct().count()
+    )
+    assert (home["total_customers"], home["total_products"]) == (1, padova_services)
+    assert padova_services > 0
+    stripes = dashboard(staff_of("stripes")).get("/shop/dashboard/").context
+    own = Product.objects.filter(stockrecords__partner__code="stripes").distinct().count()
+    assert (stripes["total_customers"], stripes["total_products"]) == (1, own)
+    nobody = get_user_model().objects.create_user(username="u5", email="u5@napoli.it")
+    nobody.groups.add(territories["napoli"].moderators)  # Napoli: no order in this test
+    assert dashboard(nobody, "napoli").get("/shop/dashboard/").context["total_customers"] == 0
