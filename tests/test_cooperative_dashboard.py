@@ -314,3 +314,12 @@ def test_the_territorys_home_counts_its_customers_and_services(territories, orde
     nobody = get_user_model().objects.create_user(username="u5", email="u5@napoli.it")
     nobody.groups.add(territories["napoli"].moderators)  # Napoli: no order in this test
     assert dashboard(nobody, "napoli").get("/shop/dashboard/").context["total_customers"] == 0
+
+
+def test_the_dashboard_loads_its_scripts_from_the_portal_and_names_it(territories):
+    """jQuery from ajax.googleapis.com was refused by the content security policy."""
+    html = dashboard(staff_of("stripes")).get("/shop/dashboard/").content.decode()
+    assert "googleapis" not in html and "oscar/js/jquery/jquery.min" in html
+    title = re.search(r"<title>(.*?)</title>", html, re.S).group(1)
+    assert title.split() and title.strip().endswith(territories["rho"].name)
+    assert "- " not in title  # Oscar's empty tagline
