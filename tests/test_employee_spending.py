@@ -256,6 +256,11 @@ class TestEmployeeSpending:
             "Credito programma",
             "Credito welfare aziendale",
         ]
+        # the citizen reads each source by its name, on the thank-you page and the order's
+        for page in ("/shop/checkout/thank-you/", f"/shop/accounts/orders/{order.number}/"):
+            html = client.get(page).content.decode()
+            assert "Credito del programma: Buoni Padova" in html, page
+            assert "Credito welfare aziendale: " in html and "Importo riservato" not in html, page
 
 
 @pytest.mark.django_db

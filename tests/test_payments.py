@@ -94,6 +94,9 @@ def test_a_guest_buys_a_service_with_4242(territories, django_capture_on_commit_
     # who the service is for (the booking step), not Oscar's shipping address
     assert "Anna Bianchi" in thanks and "Via Roma 1, Sondrio" in thanks
     assert "Non è richiesto un indirizzo di spedizione" not in thanks
+    # how it was paid, in words ("Allocation of … from type Carta (Stripe)" before)
+    assert "Carta" in thanks and "Carta (Stripe)" not in thanks and "riservato" not in thanks
+    assert "Image Not Available" not in thanks and "image_not_found" not in thanks
 
 
 def test_a_service_and_a_gift_voucher_in_one_card_purchase(

@@ -7,6 +7,12 @@ from oscar.apps.basket.views import *  # noqa: F403
 
 
 class BasketView(core.BasketView):
+    def formset_valid(self, formset):
+        # the basket's messages after a change made on the basket page itself: no "View
+        # basket" button (Oscar offers it when the change is not sent over AJAX)
+        self.request.basket.changed_on_basket_page = True
+        return super().formset_valid(formset)
+
     def get_upsell_messages(self, basket):
         """Oscar's, over the offers the basket was last given (by the middleware's
         application, or the view's after a change): Oscar loads them all a second time,
