@@ -120,6 +120,21 @@ def test_sondrio_tip_has_the_reservation_form_and_voucher_link(territories):
         assert f'href="{voucher.get_absolute_url()}"' in html
 
 
+def test_a_signed_in_reader_finds_their_name_and_e_mail_filled_in(territories):
+    from tests.orders_support import citizen
+
+    page = add_tip(territories["sondrio"])
+    reader = citizen("lucia.neri@example.it")
+    reader.first_name, reader.last_name = "Lucia", "Neri"
+    reader.save()
+    client = portal_client("sondrio")
+    client.force_login(reader)
+    html = client.get(page.url).content.decode()
+    assert 'value="Lucia Neri"' in html and 'value="lucia.neri@example.it"' in html
+    anonymous = portal_client("sondrio").get(page.url).content.decode()
+    assert "lucia.neri@example.it" not in anonymous  # the page cache keeps no one's details
+
+
 def test_portal_without_bookshop_shows_no_form(territories):
     page = add_tip(territories["rho"])
     client = portal_client("rho")

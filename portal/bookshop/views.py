@@ -52,7 +52,10 @@ def serve_reading_tip(page: ReadingTipPage, request: HttpRequest, *args, **kwarg
                     )
                     return HttpResponseRedirect(page.get_url(request=request))
         else:
-            form = ReservationForm(initial={"key": uuid.uuid4()})
+            initial = {"key": uuid.uuid4()}
+            if request.user.is_authenticated:  # as the webinar's form: who they are already
+                initial.update(name=request.user.get_full_name(), email=request.user.email)
+            form = ReservationForm(initial=initial)
     elif request.method == "POST":
         return HttpResponse(status=405)
     context = page.get_context(request, *args, **kwargs)
