@@ -3,7 +3,8 @@
 From the top of the home page and of the checkout's e-mail step: the first Tab reaches a
 visible "skip to content" link that moves focus to the main content; then Tab goes through
 the whole page and out of it (no trap), and every element it focuses is on screen with a
-visible focus indicator (its outline or shadow differs from the unfocused one). At 320 px the
+visible focus indicator (its outline or shadow differs from the unfocused one, and no ancestor
+that clips cuts it off). At 320 px the
 menu opens with Enter and with Space, can be walked, and closes with Escape, giving focus back
 to its button. The basket's quantity form and the checkout's submit are reached by Tab.
 
@@ -60,6 +61,27 @@ FOCUSED = """() => {
                   style.boxShadow].join(' ');
     const drawn = (style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) > 0)
                   || style.boxShadow !== 'none';
+    // a ring drawn outside the element, cut off by an ancestor that clips (overflow hidden):
+    // hidden on three sides or four, it is not seen (the header's search field, once)
+    let ringOut = 0;
+    if (style.outlineStyle !== 'none') {
+        ringOut = parseFloat(style.outlineWidth) + parseFloat(style.outlineOffset);
+    }
+    if (style.boxShadow !== 'none' && !style.boxShadow.includes('inset')) {
+        const lengths = (style.boxShadow.match(/-?[0-9.]+px/g) || []).map(parseFloat);
+        ringOut = Math.max(ringOut, ...lengths);
+    }
+    let clippedSides = 0;
+    for (let a = shown.parentElement; ringOut > 0 && a && a !== document.body; a = a.parentElement) {
+        const s = getComputedStyle(a);
+        if (['hidden', 'clip'].includes(s.overflowX) && ['hidden', 'clip'].includes(s.overflowY)) {
+            const r = a.getBoundingClientRect();
+            clippedSides = [rect.left - ringOut < r.left - 0.5, rect.top - ringOut < r.top - 0.5,
+                            rect.right + ringOut > r.right + 0.5,
+                            rect.bottom + ringOut > r.bottom + 0.5].filter(Boolean).length;
+            break;
+        }
+    }
     const labelStyle = shown === element ? null : getComputedStyle(shown, '::before');
     const labelDrawn = labelStyle !== null && (labelStyle.boxShadow !== 'none'
                        || labelStyle.outlineStyle !== 'none');
@@ -72,7 +94,8 @@ FOCUSED = """() => {
         href: element.getAttribute('href'),
         visible: rect.width > 0 && rect.height > 0 && rect.bottom > 0 && rect.right > 0
                  && rect.top < innerHeight && rect.left < innerWidth,
-        indicator: labelDrawn || (drawn && look !== window.__unfocused[element.dataset.kbd]),
+        indicator: labelDrawn || (drawn && clippedSides < 3
+                                  && look !== window.__unfocused[element.dataset.kbd]),
     };
 }"""
 
