@@ -72,7 +72,8 @@ FOCUSED = """() => {
         ringOut = Math.max(ringOut, ...lengths);
     }
     let clippedSides = 0;
-    for (let a = shown.parentElement; ringOut > 0 && a && a !== document.body; a = a.parentElement) {
+    for (let a = shown.parentElement; ringOut > 0 && a && a !== document.body;
+         a = a.parentElement) {
         const s = getComputedStyle(a);
         if (['hidden', 'clip'].includes(s.overflowX) && ['hidden', 'clip'].includes(s.overflowY)) {
             const r = a.getBoundingClientRect();
