@@ -70,6 +70,8 @@ $(STAMPS)/assets: $(STAMPS)/npm $(STAMPS)/venv themes/build_assets.mjs $(THEME_S
 
 messages: $(STAMPS)/messages
 $(STAMPS)/messages: $(LOCALES) $(STAMPS)/venv
+	@# Oscar's texts in its British English: its American catalogue would be read first
+	$(PY) -m portal.territories.oscar_english
 	$(MANAGE) compilemessages --ignore=.venv --ignore=node_modules -v0
 	@touch $@
 
@@ -110,4 +112,4 @@ bench-frontend: install assets messages
 	$(PY) bench/lighthouse.py
 
 clean:
-	rm -rf $(STAMPS) $(VENV) node_modules static_collected static_built db.sqlite3
+	rm -rf $(STAMPS) $(VENV) node_modules static_collected static_built build/locale db.sqlite3

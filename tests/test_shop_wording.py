@@ -94,3 +94,17 @@ def test_italian_dates_are_lowercase(territories):
     assert f" {name} " in history and f" {name.capitalize()} " not in history
     english = client.get("/en/shop/accounts/orders/").content.decode()
     assert f" {calendar.month_name[month]} " in english  # English capitalises its months
+
+
+def test_english_pages_say_basket_as_the_portal_does(territories):
+    """Python reads "en" as en_US first, and Oscar's American catalogue said "View cart" on
+    the same page as the portal's "Basket" (portal/territories/oscar_english.py)."""
+    sondrio = territories["sondrio"]
+    client = portal_client("sondrio")
+    added = client.post(
+        f"/en/shop/basket/add/{an_offer(sondrio).product_id}/", {"quantity": 1}, follow=True
+    ).content.decode()
+    said = messages_of(added)
+    assert "View basket" in said and "cart" not in said.lower()
+    basket = client.get("/en/shop/basket/").content.decode()
+    assert "Basket total" in basket and "Cart total" not in basket

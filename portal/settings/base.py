@@ -241,7 +241,10 @@ WAGTAIL_I18N_ENABLED = True
 # A page submitted for translation gets a draft in each language, not a live copy of the
 # source text: translations are published through moderation (portal/content/translations.py).
 WAGTAILLOCALIZE_SYNC_LIVE_STATUS_ON_TRANSLATE = False
-LOCALE_PATHS = [BASE_DIR / "portal" / "locale"]
+# the project's catalogues first, then Oscar's texts in its British English, written by
+# `make messages` (portal/territories/oscar_english.py): Python reads "en" as en_US first,
+# and Oscar's American catalogue said "cart" beside the portal's "basket"
+LOCALE_PATHS = [BASE_DIR / "portal" / "locale", BASE_DIR / "build" / "locale"]
 TIME_ZONE = "Europe/Rome"
 USE_I18N = True
 USE_TZ = True
