@@ -76,6 +76,15 @@ def test_the_form_asks_for_each_service_line(territories):
     assert f'<label class="form-label fw-semibold" for="id_line-{line.pk}-name">' in html
 
 
+def test_the_signed_in_citizens_name_is_filled_in_for_a_service_for_themselves(territories):
+    me = citizen()
+    me.first_name, me.last_name = "Maria", "Rossi"
+    me.save()
+    client, line = shop_client("yoga-bambini-online")
+    html = client.get(BOOKING_URL).content.decode()
+    assert f'name="line-{line.pk}-name" value="Maria Rossi"' in html
+
+
 def test_a_good_form_is_saved_and_goes_on_to_payment(territories):
     client, line = shop_client("yoga-bambini-online")
     response = client.post(BOOKING_URL, form_data(line, territories["rho"]))

@@ -56,6 +56,9 @@ class BookingForm(forms.ModelForm):
         self.fields["territory"].empty_label = None
         if not self.instance.pk:
             self.initial.setdefault("territory", territory.pk)
+            if user is not None and user.is_authenticated and user.get_full_name():
+                # the service is for the citizen unless they say otherwise ("Per me")
+                self.initial.setdefault("name", user.get_full_name())
         for name, field in self.fields.items():
             if name != "beneficiary":
                 # form-select draws the arrow that tells a drop-down from a text field
