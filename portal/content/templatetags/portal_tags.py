@@ -186,6 +186,31 @@ def home_url_of(request: HttpRequest | None) -> str:
     return generations.remembered("home-url", territory.pk, (get_language(),), compute)
 
 
+@register.simple_tag(takes_context=True)
+def privacy_url(context) -> str:
+    """``{% privacy_url as url %}``: the portal's privacy notice in the active language (its
+    default language's if it has none), for the forms whose consent refers to it; "" if none."""
+    request = context.get("request")
+    territory = getattr(request, "territory", None)
+    if territory is None:
+        return ""
+    language = get_language()
+
+    def compute() -> str:
+        from portal.territories.models import SeedRecord
+
+        for code in (language, territory.default_language):
+            # the page the generator wrote for the spec's [privacy] (generator/pages.py)
+            record = SeedRecord.objects.filter(key=f"{territory.slug}:page:privacy:{code}:id")
+            page_id = record.values_list("value", flat=True).first()
+            page = Page.objects.live().filter(pk=page_id).first() if page_id else None
+            if page is not None:
+                return page.get_url(request) or ""
+        return ""
+
+    return generations.remembered("privacy-url", territory.pk, (language,), compute)
+
+
 @dataclass(frozen=True)
 class PageLink:
     number: int | None  # None: the gap of an elided range ("…")
