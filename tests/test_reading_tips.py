@@ -152,7 +152,11 @@ def test_reservation_reaches_the_bookshop_of_the_territory(territories):
     client = portal_client("sondrio")
     response = reserve(client, page)
     assert response.status_code == 302
-    assert "Tiralistori" in client.get(page.url).content.decode()  # the thank-you message
+    after = client.get(page.url).content.decode()
+    assert "Tiralistori" in after  # the thank-you message
+    # not the empty form again under it (it invited a second reservation), a link instead
+    assert 'name="consent"' not in after and "Prenota un'altra copia" in after
+    assert 'name="consent"' in client.get(page.url).content.decode()  # the next visit: the form
     (reservation,) = Reservation.objects.all()
     assert reservation.bookshop.code == "tiralistori"
     assert reservation.territory.slug == "sondrio"

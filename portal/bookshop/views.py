@@ -14,6 +14,10 @@ from .models import ReadingTipPage
 from .reservations import NoBookshop, bookshop_of, reserve
 
 
+def _just_reserved(page: ReadingTipPage) -> str:
+    return f"bookshop:just-reserved:{page.pk}"
+
+
 def serve_reading_tip(page: ReadingTipPage, request: HttpRequest, *args, **kwargs) -> HttpResponse:
     territory = getattr(request, "territory", None)
     # which cooperative is the bookshop changes only when the portal is built again
@@ -23,6 +27,7 @@ def serve_reading_tip(page: ReadingTipPage, request: HttpRequest, *args, **kwarg
         else None
     )
     form = None
+    just_reserved = False
     if bookshop is not None:
         if request.method == "POST":
             form = ReservationForm(request.POST)
@@ -50,7 +55,11 @@ def serve_reading_tip(page: ReadingTipPage, request: HttpRequest, *args, **kwarg
                         )
                         % {"bookshop": bookshop.name},
                     )
+                    # the page it returns to says so instead of offering the form again
+                    request.session[_just_reserved(page)] = True
                     return HttpResponseRedirect(page.get_url(request=request))
+        elif hasattr(request, "session") and request.session.pop(_just_reserved(page), False):
+            just_reserved = True
         else:
             initial = {"key": uuid.uuid4()}
             if request.user.is_authenticated:  # as the webinar's form: who they are already
@@ -59,5 +68,5 @@ def serve_reading_tip(page: ReadingTipPage, request: HttpRequest, *args, **kwarg
     elif request.method == "POST":
         return HttpResponse(status=405)
     context = page.get_context(request, *args, **kwargs)
-    context.update({"form": form, "bookshop": bookshop})
+    context.update({"form": form, "bookshop": bookshop, "just_reserved": just_reserved})
     return TemplateResponse(request, page.get_template(request, *args, **kwargs), context)
