@@ -116,6 +116,11 @@ def test_a_bad_form_shows_errors_and_saves_nothing(territories, overrides, field
     assert f'id="id_line-{line.pk}-{field}' in html and 'class="text-danger' in html
     with translation.override("it"):
         assert gettext("Please correct the errors below: nothing was saved.") in html
+    # the summary at the top, focused as the page opens, links to the field
+    summary = html.split('id="booking-errors"', 1)[1].split("</div>", 1)[0]
+    assert "autofocus" in summary and "Controlla questi campi" in summary
+    if field != "beneficiary":  # a group of radios has no one field to link to
+        assert f'href="#id_line-{line.pk}-{field}"' in summary
     assert not LineBooking.objects.exists()
 
 

@@ -52,6 +52,24 @@ class BookingDetailsView(CheckoutSessionMixin, TemplateView):
             return redirect(self.success_url_name)
         if not all([form.is_valid() for form in forms]):
             messages.error(request, _("Please correct the errors below: nothing was saved."))
-            return self.render_to_response(self.get_context_data(forms=forms), status=400)
+            context = self.get_context_data(forms=forms, error_summary=error_summary(forms))
+            return self.render_to_response(context, status=400)
         save_booking_forms(forms)
         return redirect(reverse(self.success_url_name))
+
+
+def error_summary(forms: list[BookingForm]) -> list[dict]:
+    """Each error of the booking forms, with the field it is about (its id, to link to it) and
+    the service it belongs to: listed above the forms, first thing the page focuses."""
+    return [
+        {
+            "id": form[name].id_for_label if name in form.fields else "",
+            "service": form.line.product.get_title(),
+            "label": form.fields[name].label if name in form.fields else "",
+            "error": error,
+        }
+        for form in forms
+        for name, errors in form.errors.items()
+        for error in errors
+    ]
+
