@@ -72,4 +72,3 @@ def error_summary(forms: list[BookingForm]) -> list[dict]:
         for name, errors in form.errors.items()
         for error in errors
     ]
-
