@@ -108,3 +108,11 @@ def test_english_pages_say_basket_as_the_portal_does(territories):
     assert "View basket" in said and "cart" not in said.lower()
     basket = client.get("/en/shop/basket/").content.decode()
     assert "Basket total" in basket and "Cart total" not in basket
+
+
+def test_the_dashboards_italian_is_spelled_right(territories):
+    from tests.test_cooperative_dashboard import dashboard, staff_of
+
+    html = dashboard(staff_of("stripes")).get("/shop/dashboard/").content.decode()
+    assert "Controlla gli avvisi di scarsa disponibilità" in html
+    assert "disponibiltà" not in html  # Oscar's Italian

@@ -1,6 +1,7 @@
-"""Django's texts whose Italian we correct: the project's catalogues are read before Django's
-(LOCALE_PATHS), and naming the texts here keeps them in ours. Italian writes months and days
-of the week in lowercase ("lunedì 28 dicembre 2026"); Django's Italian capitalises them."""
+"""Django's and Oscar's texts whose translation we correct: the project's catalogues are read
+before theirs (LOCALE_PATHS), and naming the texts here keeps them in ours. Italian writes
+months and days of the week in lowercase ("lunedì 28 dicembre 2026"); Django's Italian
+capitalises them."""
 
 from django.utils.translation import gettext_noop, pgettext_lazy
 
@@ -41,4 +42,9 @@ WEEKDAYS = [
     gettext_noop("Friday"),
     gettext_noop("Saturday"),
     gettext_noop("Sunday"),
+]
+OSCAR = [
+    gettext_noop("View Stock Alerts"),  # Oscar's Italian: "scarsa disponibiltà"
+    # Oscar's Italian: "E' necessario inserire qualche prodotto nel carrello…"
+    gettext_noop("You need to add some items to your basket to checkout"),
 ]

@@ -45,6 +45,6 @@ def label(status: str) -> str:
 def progress(line_statuses: list[str]) -> str:
     """Where an order's lines are, for the citizen: one label when they all agree, else each
     label once, in the order of a line's life ("New, Accepted")."""
-    order = [NEW, ACCEPTED, SCHEDULED, DELIVERED, CANCELLED]
-    present = sorted(set(line_statuses), key=lambda s: order.index(s) if s in order else -1)
+    life = list(LABELS)  # NEW … CANCELLED
+    present = sorted(set(line_statuses), key=lambda s: life.index(s) if s in life else -1)
     return ", ".join(label(status) for status in present)
